@@ -1,0 +1,139 @@
+import CLinAlg
+
+/// The only Swift file that calls CBLAS and LAPACKE. Every call states `CblasRowMajor`/`LAPACK_ROW_MAJOR`.
+///
+/// Products below `smallWork` multiply-adds use a plain loop: OpenBLAS costs about 80 ns a call,
+/// ten times a 2×3·3×4 product done by hand (NOTES-BLAS §3).
+public enum BLAS {
+    /// Products with fewer multiply-adds than this skip BLAS.
+    public static let smallWork = 512
+
+    /// op(A)·op(B) for row-major A and B; op is transpose when the flag is set.
+    public static func gemm(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false) -> Matrix {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let kb = transposeB ? b.columns : b.rows
+        let n = transposeB ? b.rows : b.columns
+        precondition(k == kb, "gemm: inner dimensions \(k) and \(kb) differ")
+        var c = [Double](repeating: 0, count: m * n)
+        if m == 0 || n == 0 || k == 0 { return Matrix(unchecked: m, n, c) }
+        c.withUnsafeMutableBufferPointer { cp in
+            a.elements.withUnsafeBufferPointer { ap in
+                b.elements.withUnsafeBufferPointer { bp in
+                    gemm(m: m, n: n, k: k, ap.baseAddress!, lda: a.columns, transposeA: transposeA,
+                         bp.baseAddress!, ldb: b.columns, transposeB: transposeB,
+                         cp.baseAddress!, ldc: n, beta: 0)
+                }
+            }
+        }
+        return Matrix(unchecked: m, n, c)
+    }
+
+    /// C ← op(A)·op(B) + beta·C on raw row-major buffers (the hot-path form; no allocation).
+    @inlinable
+    public static func gemm(m: Int, n: Int, k: Int,
+                            _ a: UnsafePointer<Double>, lda: Int, transposeA: Bool,
+                            _ b: UnsafePointer<Double>, ldb: Int, transposeB: Bool,
+                            _ c: UnsafeMutablePointer<Double>, ldc: Int, beta: Double) {
+        if m * n * k < smallWork {
+            for i in 0..<m {
+                for j in 0..<n {
+                    var s = 0.0
+                    for p in 0..<k {
+                        let x = transposeA ? a[p * lda + i] : a[i * lda + p]
+                        let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                        s += x * y
+                    }
+                    c[i * ldc + j] = beta == 0 ? s : beta * c[i * ldc + j] + s
+                }
+            }
+            return
+        }
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1.0, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// A·x (or Aᵀ·x when `transpose`) for a row-major A.
+    public static func gemv(_ a: Matrix, _ x: [Double], transpose: Bool = false) -> [Double] {
+        let outCount = transpose ? a.columns : a.rows
+        let inCount = transpose ? a.rows : a.columns
+        precondition(x.count == inCount, "gemv: vector has \(x.count) entries, matrix needs \(inCount)")
+        var y = [Double](repeating: 0, count: outCount)
+        if a.rows == 0 || a.columns == 0 { return y }
+        if a.rows * a.columns < smallWork {
+            for i in 0..<a.rows {
+                for j in 0..<a.columns {
+                    if transpose { y[j] += a.elements[i * a.columns + j] * x[i] }
+                    else { y[i] += a.elements[i * a.columns + j] * x[j] }
+                }
+            }
+            return y
+        }
+        cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(a.rows), Int32(a.columns),
+                    1.0, a.elements, Int32(a.columns), x, 1, 0.0, &y, 1)
+        return y
+    }
+
+    /// LU factorization (LAPACKE_dgetrf, row-major) of a square matrix: the packed LU and the pivots.
+    static func luFactor(_ a: Matrix) throws -> (lu: [Double], pivots: [Int32]) {
+        guard a.rows == a.columns else { throw JacobianError.notSquare(rows: a.rows, columns: a.columns) }
+        let n = a.rows
+        var lu = a.elements
+        var pivots = [Int32](repeating: 0, count: max(n, 1))
+        if n == 0 { return (lu, pivots) }
+        let info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &lu, Int32(n), &pivots)
+        if info < 0 { throw JacobianError.lapack(routine: "dgetrf", info: Int(info)) }
+        if info > 0 { throw JacobianError.singular(pivot: Int(info)) }
+        return (lu, pivots)
+    }
+
+    /// The inverse of a square matrix through LAPACKE_dgetrf + dgetri (row-major); singular → error.
+    static func inverse(_ a: Matrix) throws -> Matrix {
+        var (lu, pivots) = try luFactor(a)
+        let n = a.rows
+        if n == 0 { return a }
+        let info = LAPACKE_dgetri(LAPACK_ROW_MAJOR, Int32(n), &lu, Int32(n), pivots)
+        if info < 0 { throw JacobianError.lapack(routine: "dgetri", info: Int(info)) }
+        if info > 0 { throw JacobianError.singular(pivot: Int(info)) }
+        return Matrix(unchecked: n, n, lu)
+    }
+
+    /// The determinant from the LU factorization: ∏ Uᵢᵢ with the sign of the row swaps.
+    static func determinant(_ a: Matrix) throws -> Double {
+        guard a.rows == a.columns else { throw JacobianError.notSquare(rows: a.rows, columns: a.columns) }
+        let n = a.rows
+        if n == 0 { return 1 }
+        var lu = a.elements
+        var pivots = [Int32](repeating: 0, count: n)
+        let info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &lu, Int32(n), &pivots)
+        if info < 0 { throw JacobianError.lapack(routine: "dgetrf", info: Int(info)) }
+        if info > 0 { return 0 }
+        var det = 1.0
+        for i in 0..<n {
+            det *= lu[i * n + i]
+            if pivots[i] != Int32(i + 1) { det = -det }
+        }
+        return det
+    }
+
+    /// Solves A·X = B (A n×n, B n×k) through LAPACKE_dgesv (row-major); singular → error.
+    static func solve(_ a: Matrix, _ b: Matrix) throws -> Matrix {
+        guard a.rows == a.columns else { throw JacobianError.notSquare(rows: a.rows, columns: a.columns) }
+        guard b.rows == a.rows else {
+            throw JacobianError.shapeMismatch("solve needs B with \(a.rows) rows, got \(b.rows)")
+        }
+        let n = a.rows
+        if n == 0 || b.columns == 0 { return b }
+        var lu = a.elements
+        var x = b.elements
+        var pivots = [Int32](repeating: 0, count: n)
+        let info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(n), Int32(b.columns), &lu, Int32(n), &pivots,
+                                 &x, Int32(b.columns))
+        if info < 0 { throw JacobianError.lapack(routine: "dgesv", info: Int(info)) }
+        if info > 0 { throw JacobianError.singular(pivot: Int(info)) }
+        return Matrix(unchecked: n, b.columns, x)
+    }
+
+    /// Sets the number of OpenBLAS threads (for reproducible timings).
+    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+}

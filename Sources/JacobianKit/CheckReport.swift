@@ -1,0 +1,133 @@
+/// One entry of a Jacobian, located in the layout the report is written in.
+public struct CheckEntry: Codable, Equatable, Sendable {
+    /// Row in the chosen layout.
+    public var row: Int
+    /// Column in the chosen layout.
+    public var column: Int
+    /// The output index i of ∂y_i/∂x_j.
+    public var output: Int
+    /// The input index j of ∂y_i/∂x_j (row-major for a matrix input).
+    public var input: Int
+    /// (r, c) of the input when it is a matrix.
+    public var inputMatrixIndex: [Int]?
+    /// The analytic value.
+    public var analytic: Double
+    /// The finite-difference value.
+    public var finiteDifference: Double
+    /// |analytic − finiteDifference|.
+    public var absoluteError: Double
+}
+
+/// The check's tolerance rule: an entry passes when |a − fd| ≤ absolute + relative·|fd|.
+public struct Tolerance: Codable, Equatable, Sendable {
+    /// The absolute part (default 1e-6).
+    public var absolute: Double
+    /// The relative part (default 1e-5).
+    public var relative: Double
+
+    /// The documented defaults: central differences at the auto step are accurate to about 1e-9 relative
+    /// on these maps, so 1e-6 + 1e-5·|fd| fails any real error and no rounding noise.
+    public static let `default` = Tolerance(absolute: 1e-6, relative: 1e-5)
+
+    /// A tolerance rule.
+    public init(absolute: Double, relative: Double) {
+        self.absolute = absolute
+        self.relative = relative
+    }
+
+    /// Whether an analytic value a is within tolerance of fd.
+    public func accepts(_ a: Double, _ fd: Double) -> Bool {
+        abs(a - fd) <= absolute + relative * abs(fd)
+    }
+
+    /// "|Δ| ≤ 1e-06 + 1e-05·|fd|".
+    public var rule: String { "|Δ| ≤ \(absolute) + \(relative)·|fd|" }
+}
+
+/// The step as the report states it: the rule and the range of h over the coordinates.
+public struct StepSummary: Codable, Equatable, Sendable {
+    /// "auto: h_j = ∛ε·max(1,|x_j|)" or "fixed: h = …".
+    public var rule: String
+    /// The smallest h used.
+    public var min: Double
+    /// The largest h used.
+    public var max: Double
+}
+
+/// A factor of a failing pipeline that fails its own check.
+public struct Blame: Codable, Equatable, Sendable {
+    /// 1-based stage number.
+    public var stage: Int
+    /// The stage's map name.
+    public var map: String
+    /// The factor's own worst entry, in its own coordinates.
+    public var worst: CheckEntry
+}
+
+/// The result of comparing an analytic Jacobian with central finite differences, in the JSON shape of `check --json`.
+public struct CheckReport: Encodable, Sendable {
+    public var map: String
+    public var layout: Layout
+    public var inputShape: [Int]
+    public var outputShape: [Int]
+    public var input: [Double]
+    public var value: [Double]
+    public var constants: [NamedConstant]
+    /// The analytic Jacobian in `layout` (m×n numerator, n×m denominator).
+    public var analytic: Matrix
+    /// The finite-difference Jacobian in `layout`.
+    public var finiteDifferences: Matrix
+    /// The structure the analytic Jacobian had ("diagonal + outer product", …).
+    public var structure: String
+    /// The numerator formula.
+    public var formula: String
+    /// The chain order, for pipelines.
+    public var chainOrder: ChainOrder?
+    public var step: StepSummary
+    public var tolerance: Tolerance
+    public var evaluations: Int
+    public var maxAbsoluteError: Double
+    /// max |a − fd| / max(|a|, |fd|, 1e-300).
+    public var maxRelativeError: Double
+    /// The entry with the largest |a − fd| (nil for an empty Jacobian).
+    public var worst: CheckEntry?
+    /// Entries outside tolerance.
+    public var mismatches: Int
+    /// Entries compared.
+    public var total: Int
+    public var passed: Bool
+    /// For a failing pipeline: the first factor that fails its own check.
+    public var blame: Blame?
+
+    enum CodingKeys: String, CodingKey {
+        case map, layout, inputShape, outputShape, input, value, constants, jacobian, finiteDifference, structure,
+             formula, chainOrder, step, tolerance, evaluations, maxAbsoluteError, maxRelativeError, worst,
+             mismatches, total, passed, blame
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(map, forKey: .map)
+        try c.encode(layout, forKey: .layout)
+        try c.encode(inputShape, forKey: .inputShape)
+        try c.encode(outputShape, forKey: .outputShape)
+        try c.encode(input, forKey: .input)
+        try c.encode(value, forKey: .value)
+        try c.encode(constants, forKey: .constants)
+        try c.encode(analytic.rowArrays, forKey: .jacobian)
+        try c.encode(finiteDifferences.rowArrays, forKey: .finiteDifference)
+        try c.encode(structure, forKey: .structure)
+        try c.encode(formula, forKey: .formula)
+        try c.encodeIfPresent(chainOrder, forKey: .chainOrder)
+        try c.encode(step, forKey: .step)
+        try c.encode(tolerance, forKey: .tolerance)
+        try c.encode(evaluations, forKey: .evaluations)
+        try c.encode(maxAbsoluteError, forKey: .maxAbsoluteError)
+        try c.encode(maxRelativeError, forKey: .maxRelativeError)
+        try c.encodeIfPresent(worst, forKey: .worst)
+        try c.encode(mismatches, forKey: .mismatches)
+        try c.encode(total, forKey: .total)
+        try c.encode(passed, forKey: .passed)
+        try c.encodeIfPresent(blame, forKey: .blame)
+    }
+}

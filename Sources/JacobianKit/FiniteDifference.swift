@@ -1,0 +1,69 @@
+/// How the finite-difference step h is chosen for each coordinate.
+public enum StepRule: Equatable, Sendable, CustomStringConvertible {
+    /// h_j = ∛ε·max(1, |x_j|) ≈ 6.06e-6·max(1, |x_j|): balances the O(h²) truncation error of central
+    /// differences against the O(ε/h) round-off error.
+    case auto
+    /// The same h for every coordinate.
+    case fixed(Double)
+
+    /// ∛ε for Double.
+    public static let cubeRootEpsilon = 6.055454452393343e-06
+
+    /// The step for a coordinate whose value is x.
+    public func step(at x: Double) -> Double {
+        switch self {
+        case .auto: return Self.cubeRootEpsilon * max(1, abs(x))
+        case let .fixed(h): return h
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .auto: return "auto: h_j = ∛ε·max(1,|x_j|)"
+        case let .fixed(h): return "fixed: h = \(h)"
+        }
+    }
+}
+
+/// Central finite differences: column j of J is (f(x + h_j e_j) − f(x − h_j e_j)) / (2h_j), error O(h²).
+public enum FiniteDifference {
+    /// The numerator m×n Jacobian by central differences, built column by column (memory: one Jacobian),
+    /// with the steps actually used (h made exactly representable: h = (x + h) − x) and the evaluation count.
+    public static func jacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws
+        -> (jacobian: Matrix, steps: [Double], evaluations: Int)
+    {
+        let n = x.count, m = map.outputShape.count
+        var j = Matrix(rows: m, columns: n)
+        var steps = [Double](repeating: 0, count: n)
+        var probe = x
+        for k in 0..<n {
+            let h0 = step.step(at: x[k])
+            let up = x[k] + h0, down = x[k] - h0
+            probe[k] = up
+            let fUp = try map.value(at: probe)
+            probe[k] = down
+            let fDown = try map.value(at: probe)
+            probe[k] = x[k]
+            let width = up - down
+            steps[k] = width / 2
+            for i in 0..<m { j.elements[i * n + k] = (fUp[i] - fDown[i]) / width }
+        }
+        return (j, steps, 2 * n)
+    }
+
+    /// Refuses up front a Jacobian whose dense copies (analytic and finite-difference) would not fit in memory.
+    public static func ensureFits(rows: Int, columns: Int, copies: Int = 3,
+                                  limitBytes: Int = 8 << 30) throws {
+        let entries = rows.multipliedReportingOverflow(by: columns)
+        let bytes = entries.partialValue.multipliedReportingOverflow(by: 8 * copies)
+        if entries.overflow || bytes.overflow || bytes.partialValue > limitBytes {
+            let gib = Double(rows) * Double(columns) * 8 * Double(copies) / Double(1 << 30)
+            throw JacobianError.tooLarge(
+                "A \(rows)×\(columns) Jacobian needs about \(formatGiB(gib)) GiB as dense matrices, more than the \(limitBytes >> 30) GiB allowed; use a smaller --dim or --shape.")
+        }
+    }
+
+    private static func formatGiB(_ g: Double) -> String {
+        g >= 100 ? String(Int(g.rounded())) : String((g * 10).rounded() / 10)
+    }
+}

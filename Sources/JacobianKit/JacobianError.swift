@@ -1,0 +1,42 @@
+/// Every failure a user can cause, as one sentence: what was wrong and what is accepted.
+public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// A map name not in the catalog, with the closest known name when there is one.
+    case unknownMap(String, suggestion: String?)
+    /// A pipeline string that does not parse ("a | | b", a trailing bar, …).
+    case malformedPipeline(String)
+    /// Two shapes that should agree do not; the text says which.
+    case shapeMismatch(String)
+    /// A square matrix was required.
+    case notSquare(rows: Int, columns: Int)
+    /// LU found an exactly zero pivot (1-based, as LAPACK reports it).
+    case singular(pivot: Int)
+    /// A LAPACK routine rejected an argument (a bug, reported rather than trapped).
+    case lapack(routine: String, info: Int)
+    /// A point outside a map's domain (log of a non-positive number, …).
+    case outsideDomain(String)
+    /// A parameter or option value that is not acceptable.
+    case invalidArgument(String)
+    /// A dense Jacobian too large to hold; the text gives the size it would need.
+    case tooLarge(String)
+    /// A data or model file that is missing, truncated or corrupt.
+    case badFile(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownMap(name, suggestion):
+            let hint = suggestion.map { " Did you mean '\($0)'?" } ?? ""
+            return "Unknown map '\(name)'.\(hint) Run 'jacobian list' to see every built-in map."
+        case let .malformedPipeline(text): return "Malformed pipeline: \(text)."
+        case let .shapeMismatch(text): return "Shape mismatch: \(text)."
+        case let .notSquare(rows, columns):
+            return "This map needs a square matrix, but the shape is \(rows)x\(columns); use --shape NxN."
+        case let .singular(pivot):
+            return "The matrix is singular (LU found a zero pivot at position \(pivot)), so it has no inverse; pick another point."
+        case let .lapack(routine, info): return "LAPACK \(routine) rejected argument \(-info); this is a bug in jacobian."
+        case let .outsideDomain(text): return "The point is outside the map's domain: \(text)."
+        case let .invalidArgument(text): return text
+        case let .tooLarge(text): return text
+        case let .badFile(text): return text
+        }
+    }
+}

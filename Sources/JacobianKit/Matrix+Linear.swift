@@ -1,0 +1,67 @@
+/// Linear algebra on row-major matrices; products go through `BLAS` (or a plain loop when tiny).
+extension Matrix {
+    /// The columns×rows transpose.
+    public func transposed() -> Matrix {
+        var t = Matrix(rows: columns, columns: rows)
+        elements.withUnsafeBufferPointer { a in
+            t.elements.withUnsafeMutableBufferPointer { b in
+                for i in 0..<rows {
+                    for j in 0..<columns { b[j * rows + i] = a[i * columns + j] }
+                }
+            }
+        }
+        return t
+    }
+
+    /// The product self·other: (m×k)·(k×n) → m×n. Shapes must agree.
+    public func multiplied(by other: Matrix) -> Matrix {
+        BLAS.gemm(self, other)
+    }
+
+    /// self·x for a vector x of `columns` numbers → `rows` numbers.
+    public func multiplied(by x: [Double]) -> [Double] {
+        BLAS.gemv(self, x)
+    }
+
+    /// xᵀ·self for a vector x of `rows` numbers → `columns` numbers.
+    public func leftMultiplied(by x: [Double]) -> [Double] {
+        BLAS.gemv(self, x, transpose: true)
+    }
+
+    /// Entrywise sum; shapes must agree.
+    public static func + (a: Matrix, b: Matrix) -> Matrix {
+        precondition(a.rows == b.rows && a.columns == b.columns, "matrix sum of different shapes")
+        var c = a
+        for i in c.elements.indices { c.elements[i] += b.elements[i] }
+        return c
+    }
+
+    /// Entrywise difference; shapes must agree.
+    public static func - (a: Matrix, b: Matrix) -> Matrix {
+        precondition(a.rows == b.rows && a.columns == b.columns, "matrix difference of different shapes")
+        var c = a
+        for i in c.elements.indices { c.elements[i] -= b.elements[i] }
+        return c
+    }
+
+    /// Every entry multiplied by s.
+    public func scaled(by s: Double) -> Matrix {
+        Matrix(unchecked: rows, columns, elements.map { $0 * s })
+    }
+
+    /// The trace Σᵢ Aᵢᵢ of a square matrix.
+    public var trace: Double {
+        (0..<min(rows, columns)).reduce(0) { $0 + self[$1, $1] }
+    }
+}
+
+/// Vector helpers used throughout the library.
+extension Array where Element == Double {
+    /// Σ aᵢbᵢ.
+    @inlinable
+    func dot(_ other: [Double]) -> Double {
+        var s = 0.0
+        for i in indices { s += self[i] * other[i] }
+        return s
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A composition f_k ∘ … ∘ f_1 of maps ("f1 | f2 | … | fk", applied left to right) whose Jacobian is the
+/// product of the stages' Jacobians: numerator J = J_k ⋯ J_1, denominator Jᵀ = J_1ᵀ ⋯ J_kᵀ.
+public struct Pipeline: VectorMap {
+    /// The stages, in the order they are applied.
+    public let stages: [any VectorMap]
+
+    /// The composition of `stages` (each stage's input shape must be the previous one's output shape).
+    public init(_ stages: [any VectorMap]) {
+        precondition(!stages.isEmpty, "a pipeline needs at least one stage")
+        self.stages = stages
+    }
+
+    public var name: String { stages.map(\.name).joined(separator: " | ") }
+    public var inputShape: Shape { stages[0].inputShape }
+    public var outputShape: Shape { stages[stages.count - 1].outputShape }
+    public var formula: String {
+        (1...stages.count).reversed().map { "J(f\($0))" }.joined(separator: "·")
+    }
+    public var constants: [NamedConstant] {
+        stages.enumerated().flatMap { i, s in
+            s.constants.map { NamedConstant(name: "\(i + 1).\($0.name)", shape: $0.shape, values: $0.values) }
+        }
+    }
+
+    /// The stage names of "a | b | c"; throws on empty stages.
+    public static func stageNames(_ text: String) throws -> [String] {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts.contains(where: \.isEmpty) {
+            throw JacobianError.malformedPipeline(
+                "'\(text)' has an empty stage; write maps joined by '|', for example \"sigmoid | softmax\"")
+        }
+        return parts
+    }
+
+    public func value(at x: [Double]) throws -> [Double] {
+        var v = x
+        for s in stages { v = try s.value(at: v) }
+        return v
+    }
+
+    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        let c = try chain(at: x, layout: .numerator)
+        return (c.value, c.product)
+    }
+
+    public func samplePoint(using rng: inout SplitMix64) -> [Double] { stages[0].samplePoint(using: &rng) }
+
+    /// Evaluates every stage and multiplies the Jacobians as written in `layout`, in `order`
+    /// (by default the cheaper one for these shapes).
+    public func chain(at x: [Double], layout: Layout, order: ChainOrder? = nil) throws -> ChainProduct {
+        var v = x
+        var inputs: [[Double]] = []
+        var factors: [Jacobian] = []
+        for s in stages {
+            inputs.append(v)
+            let (y, j) = try s.evaluate(at: v)
+            factors.append(j)
+            v = y
+        }
+        let chosen = order ?? Self.cheaperOrder(factors)
+        return ChainProduct(value: v, stageInputs: inputs, factors: factors, layout: layout, order: chosen)
+    }
+
+    /// Reverse (output side first) unless forward needs fewer dense multiply-adds for these shapes.
+    public static func cheaperOrder(_ factors: [Jacobian]) -> ChainOrder {
+        cost(factors, .forward) < cost(factors, .reverse) ? .forward : .reverse
+    }
+
+    /// Dense multiply-adds of the numerator chain J_k⋯J_1 in `order`.
+    public static func cost(_ factors: [Jacobian], _ order: ChainOrder) -> Int {
+        guard factors.count > 1 else { return 0 }
+        let outRows = factors[factors.count - 1].rows, inColumns = factors[0].columns
+        switch order {
+        case .reverse: return factors.dropLast().reduce(0) { $0 + outRows * $1.rows * $1.columns }
+        case .forward: return factors.dropFirst().reduce(0) { $0 + $1.rows * $1.columns * inColumns }
+        }
+    }
+}
+
+/// The result of a chain: the value, each stage's Jacobian, and their product in the chosen layout and order.
+public struct ChainProduct: Sendable {
+    /// f(x).
+    public let value: [Double]
+    /// The input each stage saw.
+    public let stageInputs: [[Double]]
+    /// Numerator Jacobians J_1 … J_k of the stages.
+    public let factors: [Jacobian]
+    /// The layout the product is written in.
+    public let layout: Layout
+    /// The multiplication order used.
+    public let order: ChainOrder
+    /// The product in `layout`: J_k⋯J_1 (numerator) or J_1ᵀ⋯J_kᵀ (denominator).
+    public let product: Jacobian
+    /// Multiply-adds the structured products took.
+    public let structuredCost: Int
+
+    init(value: [Double], stageInputs: [[Double]], factors: [Jacobian], layout: Layout, order: ChainOrder) {
+        self.value = value
+        self.stageInputs = stageInputs
+        self.factors = factors
+        self.layout = layout
+        self.order = order
+        // Written left to right in the chosen layout.
+        let written = layout == .numerator ? factors.reversed() : factors.map { $0.transposed() }
+        var cost = 0
+        var acc: Jacobian
+        // "Output side first" is the left end in numerator layout, the right end in denominator layout.
+        let startLeft = (order == .reverse) == (layout == .numerator)
+        if startLeft {
+            acc = written[0]
+            for f in written.dropFirst() {
+                cost += acc.multiplyCost(by: f)
+                acc = acc.multiplied(by: f)
+            }
+        } else {
+            acc = written[written.count - 1]
+            for f in written.dropLast().reversed() {
+                cost += f.multiplyCost(by: acc)
+                acc = f.multiplied(by: acc)
+            }
+        }
+        product = acc
+        structuredCost = cost
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import JacobianKit
+
+/// Terminal and JSON output: aligned matrices, numbers, errors as one sentence, atomic file writes.
+enum Output {
+    /// Prints to standard output.
+    static func line(_ s: String = "") { print(s) }
+
+    /// Prints "Error: <sentence>" to standard error.
+    static func error(_ s: String) {
+        FileHandle.standardError.write(Data("Error: \(s)\n".utf8))
+    }
+
+    /// Runs `body`, turning library errors into one sentence on stderr and exit status 64.
+    static func reportingErrors(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as JacobianError {
+            error(e.description)
+            throw ExitCode(64)
+        }
+    }
+
+    /// One JSON object on one line.
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let data = try encoder.encode(value)
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// A number with `digits` significant digits, trailing zeros kept so columns align ("0" for zero).
+    static func number(_ v: Double, digits: Int = 5) -> String {
+        if v == 0 { return "0" }
+        if !v.isFinite { return "\(v)" }
+        let a = abs(v)
+        if a >= 1e-3 && a < 1e6 {
+            let decimals = max(0, digits - 1 - Int(floor(log10(a))))
+            return String(format: "%.\(decimals)f", v)
+        }
+        return String(format: "%.\(digits - 1)e", v)
+    }
+
+    /// A short scientific number for error figures ("3.9e-12").
+    static func sci(_ v: Double) -> String { v == 0 ? "0" : String(format: "%.2g", v) }
+
+    /// A vector on one line, abbreviated past `limit` entries.
+    static func vector(_ v: [Double], limit: Int = 10) -> String {
+        if v.count <= limit { return "[" + v.map { number($0) }.joined(separator: ", ") + "]" }
+        let head = v.prefix(limit / 2).map { number($0) }, tail = v.suffix(limit / 2 - 1).map { number($0) }
+        return "[" + (head + ["… \(v.count - head.count - tail.count) more …"] + tail).joined(separator: ", ") + "]"
+    }
+
+    /// The matrix with right-aligned columns, abbreviated past `maxRows`×`maxColumns` with the elisions counted.
+    static func matrix(_ m: Matrix, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
+        let rowIdx = pick(m.rows, maxRows), colIdx = pick(m.columns, maxColumns)
+        var cells: [[String]] = rowIdx.map { i in colIdx.map { j in j.map { number(m[i!, $0]) } ?? "…" } }
+        for k in cells.indices where rowIdx[k] == nil { cells[k] = colIdx.map { _ in "⋮" } }
+        var widths = [Int](repeating: 0, count: colIdx.count)
+        for row in cells { for (j, c) in row.enumerated() { widths[j] = max(widths[j], c.count) } }
+        var lines = cells.map { row in
+            indent + row.enumerated().map { j, c in String(repeating: " ", count: widths[j] - c.count) + c }
+                .joined(separator: "  ")
+        }
+        let hiddenRows = m.rows - rowIdx.compactMap { $0 }.count
+        let hiddenColumns = m.columns - colIdx.compactMap { $0 }.count
+        if hiddenRows > 0 || hiddenColumns > 0 {
+            lines.append(indent + "(\(hiddenRows) rows and \(hiddenColumns) columns not shown)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Indices to show out of `count`, with nil where the elided ones go.
+    private static func pick(_ count: Int, _ limit: Int) -> [Int?] {
+        if count <= limit { return Array(0..<count) }
+        let head = (limit + 1) / 2, tail = limit - head
+        return Array(0..<head) + [nil] + Array((count - tail)..<count)
+    }
+
+    /// Writes `data` to `path` atomically: a temporary file in the same folder, then a rename.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw JacobianError.invalidArgument("Cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+/// The result of running the built `jacobian` binary.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The `jacobian` executable SwiftPM built: the nearest folder above the test bundle that holds it.
+func builtBinary() -> URL? {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while dir.pathComponents.count > 1 {
+        let candidate = dir.appendingPathComponent("jacobian")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+           FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        dir.deleteLastPathComponent()
+    }
+    return nil
+}
+
+/// Runs the built `jacobian` with `arguments`, colour off.
+func jacobian(_ arguments: String...) throws -> Run { try jacobian(arguments: arguments) }
+
+/// Runs the built `jacobian` with an argument array, colour off.
+func jacobian(arguments: [String]) throws -> Run {
+    let process = Process()
+    process.executableURL = try #require(builtBinary(), "the jacobian binary was not built")
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+               stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Decodes one JSON object printed on stdout.
+func jsonObject(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
+@Suite("Command line")
+struct CommandLineTests {
+    @Test("--help of every command exits 0 and shows examples", arguments: ["", "list", "eval", "check"])
+    func help(command: String) throws {
+        let r = command.isEmpty ? try jacobian("--help") : try jacobian(command, "--help")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("USAGE"))
+        if command == "eval" || command == "check" || command.isEmpty { #expect(r.stdout.contains("Examples")) }
+    }
+
+    @Test("list names every built-in map with its shapes")
+    func list() throws {
+        let r = try jacobian("list")
+        #expect(r.status == 0)
+        for name in ["softmax", "log-softmax", "linear-row", "bias", "inverse", "logdet", "bilinear-exp", "softmax-cross-entropy"] {
+            #expect(r.stdout.contains(name))
+        }
+        #expect(r.stdout.contains("R^n → R^n"))
+    }
+
+    @Test("a passing check exits 0 and says PASS")
+    func passingCheck() throws {
+        let r = try jacobian("check", "softmax", "--dim", "10")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("PASS"))
+        #expect(r.stdout.contains("diagonal + outer product"))
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test("a failing check exits 1 and names the worst entry")
+    func failingCheck() throws {
+        // A step of 0.5 makes central differences of exp visibly wrong: a genuine mismatch.
+        let r = try jacobian("check", "exp", "--dim", "3", "--at", "1,2,3", "--step", "0.5")
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("FAIL"))
+        #expect(r.stdout.contains("∂y_2/∂x_2"))
+    }
+
+    @Test("check --json has the documented keys and values", arguments: ["numerator", "denominator"])
+    func checkJSON(layout: String) throws {
+        let r = try jacobian("check", "linear", "--dim", "3", "--out", "2", "--layout", layout, "--json")
+        #expect(r.status == 0)
+        let o = try jsonObject(r.stdout)
+        for key in ["map", "layout", "inputShape", "outputShape", "input", "value", "jacobian", "finiteDifference",
+                    "maxAbsoluteError", "maxRelativeError", "worst", "step", "passed", "constants"] {
+            #expect(o[key] != nil, "missing \(key)")
+        }
+        let rows = try #require(o["jacobian"] as? [[Double]])
+        #expect(rows.count == (layout == "numerator" ? 2 : 3))
+        #expect(o["passed"] as? Bool == true)
+        let worst = try #require(o["worst"] as? [String: Any])
+        #expect(worst["row"] != nil && worst["column"] != nil)
+    }
+
+    @Test("eval --json gives the Jacobian in the requested layout")
+    func evalJSON() throws {
+        let n = try jsonObject(try jacobian("eval", "softmax", "--dim", "3", "--at", "1,2,3", "--json").stdout)
+        let d = try jsonObject(try jacobian("eval", "softmax", "--dim", "3", "--at", "1,2,3", "--json", "--layout", "denominator").stdout)
+        let jn = try #require(n["jacobian"] as? [[Double]]), jd = try #require(d["jacobian"] as? [[Double]])
+        #expect(jn.count == 3)
+        for i in 0..<3 { for j in 0..<3 { #expect(jn[i][j] == jd[j][i]) } }
+        let p = try #require(n["value"] as? [Double])
+        #expect(abs(jn[0][1] + p[0] * p[1]) < 1e-15)
+    }
+
+    @Test("a pipeline evaluates and checks; negative numbers work in --at")
+    func pipeline() throws {
+        let r = try jacobian("check", "sigmoid | softmax", "--dim", "3", "--at", "-1,0.5,2")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("PASS"))
+        #expect(try jacobian("check", "all").status == 0)
+    }
+
+    @Test("bad input: one sentence on stderr, exit 64, no stack trace", arguments: [
+        (["check", "softmx", "--dim", "3"], "Did you mean 'softmax'"),
+        (["check", "softmax", "--dim", "0"], "--dim must be a positive whole number"),
+        (["check", "softmax", "--dim", "-2"], "--dim"),
+        (["check", "softmax", "--dim", "abc"], "abc"),
+        (["check", "softmax", "--dim", "3", "--at", "1,2"], "--at has 2 numbers but softmax with input R^3 needs 3"),
+        (["check", "softmax", "--dim", "3", "--at", "1,x,3"], "item 2 ('x') is not one"),
+        (["check", "inverse", "--shape", "2x3"], "needs a square matrix"),
+        (["check", "inverse", "--shape", "2x2", "--at", "1,2,2,4"], "singular"),
+        (["check", "log", "--dim", "2", "--at", "1,-1"], "outside the map's domain"),
+        (["check", "sigmoid | | softmax", "--dim", "3"], "Malformed pipeline"),
+        (["check", "softmax", "--layout", "diagonal"], "numerator"),
+        (["check", "softmax", "--dim", "200000"], "GiB"),
+        (["check", "softmax", "--shape", "3by4"], "RxC"),
+        (["check", "mse", "--dim", "2", "--param", "t=1,2,3"], "--param t has 3 numbers"),
+        (["check", "softmax", "--step", "-1"], "--step"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        let process = try jacobian(arguments: arguments)
+        #expect(process.status == 64, "\(arguments): status \(process.status)")
+        #expect(process.stderr.contains(message), "\(arguments): \(process.stderr)")
+        #expect(process.stderr.hasPrefix("Error:"), "\(arguments): \(process.stderr)")
+        #expect(!process.stderr.contains("Fatal error") && !process.stderr.contains("Stack dump"))
+        #expect(process.stdout.isEmpty)
+    }
+}
