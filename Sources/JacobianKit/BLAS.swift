@@ -136,4 +136,11 @@ public enum BLAS {
 
     /// Sets the number of OpenBLAS threads (for reproducible timings).
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+
+    /// Uses one BLAS thread and stops OpenBLAS's idle workers, which otherwise spin (sched_yield) for about
+    /// 0.1 s after start-up and take a core from work that is not BLAS (finite differences, elementwise maps).
+    public static func stopWorkerThreads() {
+        openblas_set_num_threads(1)
+        _ = blas_thread_shutdown_()
+    }
 }

@@ -73,10 +73,10 @@ public struct CheckReport: Encodable, Sendable {
     public var input: [Double]
     public var value: [Double]
     public var constants: [NamedConstant]
-    /// The analytic Jacobian in `layout` (m×n numerator, n×m denominator).
-    public var analytic: Matrix
+    /// The analytic Jacobian in `layout` (m×n numerator, n×m denominator), still structured.
+    public var analytic: Jacobian
     /// The finite-difference Jacobian in `layout`.
-    public var finiteDifferences: Matrix
+    public var finiteDifferences: MatrixView
     /// The structure the analytic Jacobian had ("diagonal + outer product", …).
     public var structure: String
     /// The numerator formula.
@@ -99,6 +99,9 @@ public struct CheckReport: Encodable, Sendable {
     /// For a failing pipeline: the first factor that fails its own check.
     public var blame: Blame?
 
+    /// Set this `userInfo` key to true to encode everything but the two matrices (which a caller then writes itself).
+    public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!
+
     enum CodingKeys: String, CodingKey {
         case map, layout, inputShape, outputShape, input, value, constants, jacobian, finiteDifference, structure,
              formula, chainOrder, step, tolerance, evaluations, maxAbsoluteError, maxRelativeError, worst,
@@ -114,8 +117,10 @@ public struct CheckReport: Encodable, Sendable {
         try c.encode(input, forKey: .input)
         try c.encode(value, forKey: .value)
         try c.encode(constants, forKey: .constants)
-        try c.encode(analytic.rowArrays, forKey: .jacobian)
-        try c.encode(finiteDifferences.rowArrays, forKey: .finiteDifference)
+        if encoder.userInfo[CheckReport.omitMatrices] as? Bool != true {
+            try c.encode(analytic.matrix.rowArrays, forKey: .jacobian)
+            try c.encode(finiteDifferences.matrix.rowArrays, forKey: .finiteDifference)
+        }
         try c.encode(structure, forKey: .structure)
         try c.encode(formula, forKey: .formula)
         try c.encodeIfPresent(chainOrder, forKey: .chainOrder)

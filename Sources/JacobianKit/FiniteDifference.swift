@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the finite-difference step h is chosen for each coordinate.
 public enum StepRule: Equatable, Sendable, CustomStringConvertible {
     /// h_j = ∛ε·max(1, |x_j|) ≈ 6.06e-6·max(1, |x_j|): balances the O(h²) truncation error of central
@@ -27,28 +29,55 @@ public enum StepRule: Equatable, Sendable, CustomStringConvertible {
 
 /// Central finite differences: column j of J is (f(x + h_j e_j) − f(x − h_j e_j)) / (2h_j), error O(h²).
 public enum FiniteDifference {
-    /// The numerator m×n Jacobian by central differences, built column by column (memory: one Jacobian),
-    /// with the steps actually used (h made exactly representable: h = (x + h) − x) and the evaluation count.
+    /// The Jacobian by central differences, built column by column (memory: one Jacobian), returned as its
+    /// n×m transpose Jᵀ (column k of J is row k, written contiguously), with the steps actually used
+    /// (h made exactly representable: h = (x + h) − x) and the evaluation count. Columns are independent, so
+    /// large Jacobians are split over the machine's cores; the result does not depend on the split.
+    public static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws
+        -> (transposed: Matrix, steps: [Double], evaluations: Int)
+    {
+        let n = x.count, m = map.outputShape.count
+        var j = Matrix(rows: n, columns: m)
+        var steps = [Double](repeating: 0, count: n)
+        let workers = n * max(m, 1) >= 20_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        let chunk = (n + workers - 1) / max(workers, 1)
+        let failures = FailureBox()
+        j.elements.withUnsafeMutableBufferPointer { jBuffer in
+            steps.withUnsafeMutableBufferPointer { stepBuffer in
+                let out = SharedBuffers(jacobian: jBuffer, steps: stepBuffer)
+                let work: @Sendable (Int) -> Void = { w in
+                    var probe = x
+                    for k in (w * chunk)..<min(n, (w + 1) * chunk) {
+                        let h0 = step.step(at: x[k])
+                        let up = x[k] + h0, down = x[k] - h0
+                        do {
+                            probe[k] = up
+                            let fUp = try map.value(at: probe)
+                            probe[k] = down
+                            let fDown = try map.value(at: probe)
+                            probe[k] = x[k]
+                            let width = up - down
+                            out.steps[k] = width / 2
+                            for i in 0..<m { out.jacobian[k * m + i] = (fUp[i] - fDown[i]) / width }
+                        } catch {
+                            failures.record(error)
+                            return
+                        }
+                    }
+                }
+                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+            }
+        }
+        if let e = failures.first { throw e }
+        return (j, steps, 2 * n)
+    }
+
+    /// The numerator m×n Jacobian by central differences (see `transposedJacobian`).
     public static func jacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws
         -> (jacobian: Matrix, steps: [Double], evaluations: Int)
     {
-        let n = x.count, m = map.outputShape.count
-        var j = Matrix(rows: m, columns: n)
-        var steps = [Double](repeating: 0, count: n)
-        var probe = x
-        for k in 0..<n {
-            let h0 = step.step(at: x[k])
-            let up = x[k] + h0, down = x[k] - h0
-            probe[k] = up
-            let fUp = try map.value(at: probe)
-            probe[k] = down
-            let fDown = try map.value(at: probe)
-            probe[k] = x[k]
-            let width = up - down
-            steps[k] = width / 2
-            for i in 0..<m { j.elements[i * n + k] = (fUp[i] - fDown[i]) / width }
-        }
-        return (j, steps, 2 * n)
+        let r = try transposedJacobian(of: map, at: x, step: step)
+        return (r.transposed.transposed(), r.steps, r.evaluations)
     }
 
     /// Refuses up front a Jacobian whose dense copies (analytic and finite-difference) would not fit in memory.
@@ -65,5 +94,29 @@ public enum FiniteDifference {
 
     private static func formatGiB(_ g: Double) -> String {
         g >= 100 ? String(Int(g.rounded())) : String((g * 10).rounded() / 10)
+    }
+}
+
+/// Disjoint columns of one buffer, written by several workers at once.
+private struct SharedBuffers: @unchecked Sendable {
+    let jacobian: UnsafeMutableBufferPointer<Double>
+    let steps: UnsafeMutableBufferPointer<Double>
+}
+
+/// The first error any worker hit.
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+
+    func record(_ e: Error) {
+        lock.lock()
+        if error == nil { error = e }
+        lock.unlock()
+    }
+
+    var first: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
     }
 }

@@ -33,9 +33,9 @@ public struct GradientCheck: Sendable {
             let (v, j) = try map.evaluate(at: x)
             (value, analytic) = (v, j.oriented(layout))
         }
-        let fd = try FiniteDifference.jacobian(of: map, at: x, step: step)
-        let fdMatrix = layout == .numerator ? fd.jacobian : fd.jacobian.transposed()
-        var report = compare(analytic.matrix, fdMatrix, map: map)
+        let fd = try FiniteDifference.transposedJacobian(of: map, at: x, step: step)
+        let fdView = MatrixView(fd.transposed, transposed: layout == .numerator)
+        var report = compare(analytic, fdView, map: map)
         report.input = x
         report.value = value
         report.structure = analytic.structureName
@@ -54,33 +54,48 @@ public struct GradientCheck: Sendable {
         return report
     }
 
-    /// Entry-by-entry comparison of two matrices already in `layout`.
-    func compare(_ a: Matrix, _ fd: Matrix, map: any VectorMap) -> CheckReport {
+    /// Entry-by-entry comparison of the analytic Jacobian with the finite differences, both in `layout`.
+    /// Walks the finite differences in their stored order and the analytic Jacobian one row at a time,
+    /// so neither is copied.
+    func compare(_ a: Jacobian, _ fd: MatrixView, map: any VectorMap) -> CheckReport {
         var maxAbs = 0.0, maxRel = 0.0, mismatches = 0
-        var worstIndex: Int?
-        for k in a.elements.indices {
-            let x = a.elements[k], y = fd.elements[k]
-            let d = abs(x - y)
-            if !(d <= maxAbs) || worstIndex == nil { if d > maxAbs || worstIndex == nil || d.isNaN { maxAbs = d; worstIndex = k } }
-            let rel = d / max(abs(x), abs(y), 1e-300)
-            if rel > maxRel || rel.isNaN { maxRel = rel }
-            if !tolerance.accepts(x, y) { mismatches += 1 }
+        var worst: (row: Int, column: Int)?
+        // Rows of the stored finite-difference matrix; in the view they are rows or columns.
+        let storedRows = fd.storage.rows, storedColumns = fd.storage.columns
+        let analyticStored = fd.isTransposed ? a.transposed() : a
+        var buffer = [Double](repeating: 0, count: storedColumns)
+        buffer.withUnsafeMutableBufferPointer { row in
+            fd.storage.elements.withUnsafeBufferPointer { f in
+                for r in 0..<storedRows {
+                    analyticStored.fillRow(r, into: row)
+                    for c in 0..<storedColumns {
+                        let x = row[c], y = f[r * storedColumns + c]
+                        let d = abs(x - y)
+                        if worst == nil || d > maxAbs || d.isNaN {
+                            if !maxAbs.isNaN { maxAbs = d; worst = (r, c) }
+                        }
+                        let rel = d / max(abs(x), abs(y), 1e-300)
+                        if rel > maxRel || rel.isNaN { maxRel = rel }
+                        if !tolerance.accepts(x, y) { mismatches += 1 }
+                    }
+                }
+            }
         }
-        let worst = worstIndex.map { k -> CheckEntry in
-            let row = k / a.columns, column = k % a.columns
+        let entry = worst.map { stored -> CheckEntry in
+            let (row, column) = fd.isTransposed ? (stored.column, stored.row) : (stored.row, stored.column)
             let (output, input) = layout == .numerator ? (row, column) : (column, row)
             var matrixIndex: [Int]?
             if case let .matrix(_, c) = map.inputShape { matrixIndex = [input / c, input % c] }
+            let av = a.entry(row, column), fv = fd[row, column]
             return CheckEntry(row: row, column: column, output: output, input: input, inputMatrixIndex: matrixIndex,
-                              analytic: a.elements[k], finiteDifference: fd.elements[k],
-                              absoluteError: abs(a.elements[k] - fd.elements[k]))
+                              analytic: av, finiteDifference: fv, absoluteError: abs(av - fv))
         }
         return CheckReport(
             map: map.name, layout: layout, inputShape: map.inputShape.dimensions,
             outputShape: map.outputShape.dimensions, input: [], value: [], constants: map.constants,
             analytic: a, finiteDifferences: fd, structure: "", formula: map.formula, chainOrder: nil,
             step: StepSummary(rule: step.description, min: 0, max: 0), tolerance: tolerance, evaluations: 0,
-            maxAbsoluteError: maxAbs, maxRelativeError: maxRel, worst: worst, mismatches: mismatches,
-            total: a.elements.count, passed: mismatches == 0, blame: nil)
+            maxAbsoluteError: maxAbs, maxRelativeError: maxRel, worst: entry, mismatches: mismatches,
+            total: storedRows * storedColumns, passed: mismatches == 0, blame: nil)
     }
 }

@@ -112,9 +112,14 @@ public indirect enum Jacobian: Equatable, Sendable {
         case let .identity(n): for i in 0..<n { m.elements[i * n + i] = 1 }
         case let .diagonal(d): for i in d.indices { m.elements[i * c + i] = d[i] }
         case let .diagonalPlusOuter(d, u, v):
-            for i in 0..<r {
-                for j in 0..<c { m.elements[i * c + j] = u[i] * v[j] }
-                m.elements[i * c + i] += d[i]
+            m.elements.withUnsafeMutableBufferPointer { e in
+                v.withUnsafeBufferPointer { v in
+                    for i in 0..<r {
+                        let ui = u[i]
+                        for j in 0..<c { e[i * c + j] = ui * v[j] }
+                        e[i * c + i] += d[i]
+                    }
+                }
             }
         case let .kronecker(a, b):
             for i in 0..<a.rows {

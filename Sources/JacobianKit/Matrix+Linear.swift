@@ -3,10 +3,16 @@ extension Matrix {
     /// The columns×rows transpose.
     public func transposed() -> Matrix {
         var t = Matrix(rows: columns, columns: rows)
+        // 32×32 tiles keep both the reads and the strided writes in cache.
+        let tile = 32
         elements.withUnsafeBufferPointer { a in
             t.elements.withUnsafeMutableBufferPointer { b in
-                for i in 0..<rows {
-                    for j in 0..<columns { b[j * rows + i] = a[i * columns + j] }
+                for i0 in stride(from: 0, to: rows, by: tile) {
+                    for j0 in stride(from: 0, to: columns, by: tile) {
+                        for i in i0..<min(i0 + tile, rows) {
+                            for j in j0..<min(j0 + tile, columns) { b[j * rows + i] = a[i * columns + j] }
+                        }
+                    }
                 }
             }
         }

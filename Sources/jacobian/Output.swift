@@ -56,21 +56,69 @@ enum Output {
 
     /// The matrix with right-aligned columns, abbreviated past `maxRows`×`maxColumns` with the elisions counted.
     static func matrix(_ m: Matrix, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
-        let rowIdx = pick(m.rows, maxRows), colIdx = pick(m.columns, maxColumns)
-        var cells: [[String]] = rowIdx.map { i in colIdx.map { j in j.map { number(m[i!, $0]) } ?? "…" } }
-        for k in cells.indices where rowIdx[k] == nil { cells[k] = colIdx.map { _ in "⋮" } }
+        matrix(rows: m.rows, columns: m.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { m[$0, $1] }
+    }
+
+    /// A structured Jacobian, printed entry by entry without materializing it.
+    static func matrix(_ j: Jacobian, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
+        matrix(rows: j.rows, columns: j.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { j.entry($0, $1) }
+    }
+
+    /// A matrix view (possibly a transpose), printed without copying.
+    static func matrix(_ v: MatrixView, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
+        matrix(rows: v.rows, columns: v.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { v[$0, $1] }
+    }
+
+    /// Any rows×columns grid given by `entry`, aligned and abbreviated.
+    static func matrix(rows: Int, columns: Int, maxRows: Int, maxColumns: Int, indent: String,
+                       entry: (Int, Int) -> Double) -> String {
+        let rowIdx = pick(rows, maxRows), colIdx = pick(columns, maxColumns)
+        let cells: [[String]] = rowIdx.map { i in
+            guard let i else { return colIdx.map { _ in "⋮" } }
+            return colIdx.map { j in j.map { number(entry(i, $0)) } ?? "…" }
+        }
         var widths = [Int](repeating: 0, count: colIdx.count)
         for row in cells { for (j, c) in row.enumerated() { widths[j] = max(widths[j], c.count) } }
         var lines = cells.map { row in
             indent + row.enumerated().map { j, c in String(repeating: " ", count: widths[j] - c.count) + c }
                 .joined(separator: "  ")
         }
-        let hiddenRows = m.rows - rowIdx.compactMap { $0 }.count
-        let hiddenColumns = m.columns - colIdx.compactMap { $0 }.count
+        let hiddenRows = rows - rowIdx.compactMap { $0 }.count
+        let hiddenColumns = columns - colIdx.compactMap { $0 }.count
         if hiddenRows > 0 || hiddenColumns > 0 {
             lines.append(indent + "(\(hiddenRows) rows and \(hiddenColumns) columns not shown)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// An array of rows as JSON text, written directly (Foundation's encoder is slow on millions of numbers).
+    static func jsonRows(rows: Int, columns: Int, entry: (Int, Int) -> Double) -> String {
+        var out = "["
+        out.reserveCapacity(rows * columns * 22 + 2)
+        for i in 0..<rows {
+            out += i == 0 ? "[" : ",["
+            for j in 0..<columns {
+                if j > 0 { out += "," }
+                let v = entry(i, j)
+                out += v.isFinite ? v.description : (v.isNaN ? "\"NaN\"" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\""))
+            }
+            out += "]"
+        }
+        return out + "]"
+    }
+
+    /// A check report as one JSON object: the small fields through JSONEncoder, the two matrices written directly.
+    static func json(_ report: CheckReport) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        encoder.userInfo[CheckReport.omitMatrices] = true
+        var head = String(decoding: try encoder.encode(report), as: UTF8.self)
+        head.removeLast()  // the closing brace
+        let a = report.analytic, f = report.finiteDifferences
+        print(head + ",\"finiteDifference\":" + jsonRows(rows: f.rows, columns: f.columns) { f[$0, $1] }
+              + ",\"jacobian\":" + jsonRows(rows: a.rows, columns: a.columns) { a.entry($0, $1) } + "}")
     }
 
     /// Indices to show out of `count`, with nil where the elided ones go.

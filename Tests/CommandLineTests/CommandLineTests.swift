@@ -79,6 +79,15 @@ struct CommandLineTests {
         #expect(r.stderr.isEmpty)
     }
 
+    @Test("a large Jacobian is abbreviated with the elided rows and columns counted", arguments: ["numerator", "denominator"])
+    func largeCheck(layout: String) throws {
+        let r = try jacobian("check", "softmax", "--dim", "1000", "--layout", layout)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("(988 rows and 992 columns not shown)"))
+        #expect(r.stdout.contains("⋮"))
+        #expect(r.stdout.contains("mismatched entries: 0 / 1000000"))
+    }
+
     @Test("a failing check exits 1 and names the worst entry")
     func failingCheck() throws {
         // A step of 0.5 makes central differences of exp visibly wrong: a genuine mismatch.

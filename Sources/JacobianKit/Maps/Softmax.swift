@@ -15,10 +15,18 @@ public struct Softmax: VectorMap {
     /// softmax(x) with the maximum subtracted first.
     public static func probabilities(_ x: [Double]) -> [Double] {
         let m = x.max() ?? 0
-        let e = x.map { Foundation.exp($0 - m) }
-        let s = e.reduce(0, +)
-        return e.map { $0 / s }
+        var p = [Double](repeating: 0, count: x.count)
+        var s = 0.0
+        for i in x.indices {
+            p[i] = Foundation.exp(x[i] - m)
+            s += p[i]
+        }
+        let inverse = 1 / s
+        for i in p.indices { p[i] *= inverse }
+        return p
     }
+
+    public func value(at x: [Double]) throws -> [Double] { Self.probabilities(x) }
 
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
         let p = Self.probabilities(x)
