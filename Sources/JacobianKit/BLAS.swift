@@ -53,6 +53,21 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), 1.0, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// C = A·B for tiny row-major A (m×k) and B (k×n), as a plain loop with no transposes, no beta and no
+    /// allocation: inlined at a call site with constant sizes, the compiler unrolls it. For products of a few
+    /// dozen multiply-adds, where a BLAS call's fixed cost would dominate.
+    @inline(__always)
+    public static func smallProduct(m: Int, n: Int, k: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                                    _ c: UnsafeMutablePointer<Double>) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0
+                for p in 0..<k { s += a[i * k + p] * b[p * n + j] }
+                c[i * n + j] = s
+            }
+        }
+    }
+
     /// A·x (or Aᵀ·x when `transpose`) for a row-major A.
     public static func gemv(_ a: Matrix, _ x: [Double], transpose: Bool = false) -> [Double] {
         let outCount = transpose ? a.columns : a.rows

@@ -36,6 +36,7 @@ enum Output {
     static func number(_ v: Double, digits: Int = 5) -> String {
         if v == 0 { return "0" }
         if !v.isFinite { return "\(v)" }
+        if v == v.rounded(), abs(v) < 1e6 { return String(Int(v)) }
         let a = abs(v)
         if a >= 1e-3 && a < 1e6 {
             let decimals = max(0, digits - 1 - Int(floor(log10(a))))

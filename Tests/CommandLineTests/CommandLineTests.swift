@@ -52,12 +52,12 @@ func jsonObject(_ text: String) throws -> [String: Any] {
 
 @Suite("Command line")
 struct CommandLineTests {
-    @Test("--help of every command exits 0 and shows examples", arguments: ["", "list", "eval", "check"])
+    @Test("--help of every command exits 0 and shows examples", arguments: ["", "list", "eval", "check", "xor"])
     func help(command: String) throws {
         let r = command.isEmpty ? try jacobian("--help") : try jacobian(command, "--help")
         #expect(r.status == 0)
         #expect(r.stdout.contains("USAGE"))
-        if command == "eval" || command == "check" || command.isEmpty { #expect(r.stdout.contains("Examples")) }
+        if command != "list" { #expect(r.stdout.contains("Examples")) }
     }
 
     @Test("list names every built-in map with its shapes")
@@ -148,6 +148,11 @@ struct CommandLineTests {
         (["check", "softmax", "--shape", "3by4"], "RxC"),
         (["check", "mse", "--dim", "2", "--param", "t=1,2,3"], "--param t has 3 numbers"),
         (["check", "softmax", "--step", "-1"], "--step"),
+        (["xor", "--iters=-5"], "--iters must be zero or a positive whole number"),
+        (["xor", "--every", "0"], "--every must be a positive whole number"),
+        (["xor", "--lr", "0"], "--lr must be a positive finite number"),
+        (["xor", "--lr", "nan"], "--lr must be a positive finite number"),
+        (["xor", "--init", "/nonexistent/w.json"], "Cannot read --init file"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let process = try jacobian(arguments: arguments)
@@ -156,5 +161,30 @@ struct CommandLineTests {
         #expect(process.stderr.hasPrefix("Error:"), "\(arguments): \(process.stderr)")
         #expect(!process.stderr.contains("Fatal error") && !process.stderr.contains("Stack dump"))
         #expect(process.stdout.isEmpty)
+    }
+
+    @Test("xor --json prints progress objects and a summary that converged")
+    func xorJSON() throws {
+        let r = try jacobian("xor", "--iters", "20000", "--every", "10000", "--json", "--layout", "denominator")
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        let first = try jsonObject(lines[0])
+        #expect(first["iteration"] as? Int == 10000 && first["error"] is Double)
+        let summary = try jsonObject(lines[2])
+        for key in ["iterations", "error", "outputs", "converged", "seconds", "layout"] { #expect(summary[key] != nil, "\(key)") }
+        #expect((summary["outputs"] as? [Double])?.count == 4)
+        #expect(summary["layout"] as? String == "denominator")
+    }
+
+    @Test("xor --explain prints every Jacobian of the chain and a passing finite-difference check")
+    func xorExplain() throws {
+        let r = try jacobian("xor", "--explain", "--iters", "0")
+        #expect(r.status == 0)
+        for text in ["J_x(f1)  4×2", "J_θ1(f1)  4×12", "J(f2)  5×4", "J_x3(f3)  1×5", "J_θ2(f3)  1×5", "d f4/d x4  1×1", "✓ PASS"] {
+            #expect(r.stdout.contains(text), "\(text)")
+        }
+        let d = try jacobian("xor", "--explain", "--iters", "0", "--layout", "denominator")
+        #expect(d.stdout.contains("Jᵀ_θ1(f1)  12×4"))
     }
 }

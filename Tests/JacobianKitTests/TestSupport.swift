@@ -1,3 +1,4 @@
+import Foundation
 import JacobianKit
 import Testing
 
@@ -37,3 +38,9 @@ func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
 
 /// Seeds every randomized test runs over; a failing case reports its seed as a test argument.
 let testSeeds: [UInt64] = [0, 1, 2, 3, 42]
+
+/// A file under the repository's `fixtures/` folder.
+func fixturePath(_ relative: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("fixtures").appendingPathComponent(relative).path
+}

@@ -50,7 +50,8 @@ public struct Elementwise: VectorMap {
     public static func apply(_ f: Function, _ x: Double) -> (Double, Double) {
         switch f {
         case .sigmoid:
-            let s = x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+            // 1/(1 + e^−x) as the notes write it; for x < −709 e^−x is +∞ and σ is exactly 0, never NaN.
+            let s = 1 / (1 + Foundation.exp(-x))
             return (s, s * (1 - s))
         case .tanh:
             let t = Foundation.tanh(x)

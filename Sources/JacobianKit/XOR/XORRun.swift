@@ -1,0 +1,64 @@
+import Foundation
+
+/// Loads and validates the `--init FILE` weights: {"theta1": 4×3 rows, "theta2": 1×5 rows}.
+public enum XORWeights {
+    struct File: Decodable {
+        var theta1: [[Double]]
+        var theta2: [[Double]]
+    }
+
+    /// The network stored in `path`; a missing file, bad JSON or wrong shapes are one-sentence errors.
+    public static func load(_ path: String) throws -> XORNetwork {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JacobianError.badFile("Cannot read --init file '\(path)': no such readable file.")
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw JacobianError.badFile(
+                "--init file '\(path)' is not a JSON object with \"theta1\" (4 rows of 3 numbers) and \"theta2\" (1 row of 5 numbers).")
+        }
+        guard file.theta1.count == 4, file.theta1.allSatisfy({ $0.count == 3 }),
+              file.theta2.count == 1, file.theta2[0].count == 5 else {
+            throw JacobianError.badFile(
+                "--init file '\(path)' must give theta1 as 4 rows of 3 numbers and theta2 as 1 row of 5 numbers.")
+        }
+        return try XORNetwork(theta1: Matrix(file.theta1), theta2: Matrix(file.theta2))
+    }
+}
+
+/// The outcome of an XOR training run.
+public struct XORResult: Sendable {
+    /// Iterations run.
+    public var iterations: Int
+    /// e1+e2+e3+e4 of the last iteration.
+    public var error: Double
+    /// The outputs for the four samples after training, in sample order.
+    public var outputs: [Double]
+    /// The final weights.
+    public var network: XORNetwork
+    /// Training time in seconds.
+    public var seconds: Double
+
+    /// Summed error below 0.01 and every output on the right side of 0.5.
+    public var converged: Bool {
+        error < 0.01 && zip(outputs, XORNetwork.targets).allSatisfy { ($0 > 0.5) == ($1 > 0.5) }
+    }
+}
+
+extension XORTrainer {
+    /// Runs `iterations` iterations, calling `report(iteration, error)` every `every` iterations.
+    public func train(iterations: Int, every: Int, report: (Int, Double) -> Void) throws -> XORResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var error = 0.0
+        for i in 1...iterations {
+            error = iterate()
+            if i % every == 0 { report(i, error) }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let net = network
+        return XORResult(iterations: iterations, error: error,
+                         outputs: try XORNetwork.inputs.map { try net.output($0) }, network: net, seconds: seconds)
+    }
+}
