@@ -18,7 +18,8 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "JacobianKit", dependencies: ["CLinAlg", "CZlib"]),
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        .target(name: "JacobianKit", dependencies: ["CLinAlg", "CZlib", "CSystem"]),
         .executableTarget(
             name: "jacobian",
             dependencies: [

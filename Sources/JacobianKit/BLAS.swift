@@ -15,9 +15,9 @@ public enum BLAS {
         let kb = transposeB ? b.columns : b.rows
         let n = transposeB ? b.rows : b.columns
         precondition(k == kb, "gemm: inner dimensions \(k) and \(kb) differ")
-        var c = [Double](repeating: 0, count: m * n)
-        if m == 0 || n == 0 || k == 0 { return Matrix(unchecked: m, n, c) }
-        c.withUnsafeMutableBufferPointer { cp in
+        if m == 0 || n == 0 || k == 0 { return Matrix(rows: m, columns: n) }
+        // With beta = 0 every entry of C is written, so C need not be zeroed first.
+        let c = [Double](unsafeUninitializedCapacity: m * n) { cp, count in
             a.elements.withUnsafeBufferPointer { ap in
                 b.elements.withUnsafeBufferPointer { bp in
                     gemm(m: m, n: n, k: k, ap.baseAddress!, lda: a.columns, transposeA: transposeA,
@@ -25,8 +25,28 @@ public enum BLAS {
                          cp.baseAddress!, ldc: n, beta: 0)
                 }
             }
+            count = m * n
         }
         return Matrix(unchecked: m, n, c)
+    }
+
+    /// C ← alpha·op(A)·op(B) + beta·C in place (C must already have op(A)'s rows and op(B)'s columns).
+    public static func gemm(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+                            into c: inout Matrix, alpha: Double, beta: Double) {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let n = transposeB ? b.rows : b.columns
+        precondition(k == (transposeB ? b.columns : b.rows) && c.rows == m && c.columns == n, "gemm: shapes disagree")
+        if m == 0 || n == 0 { return }
+        c.elements.withUnsafeMutableBufferPointer { cp in
+            a.elements.withUnsafeBufferPointer { ap in
+                b.elements.withUnsafeBufferPointer { bp in
+                    cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k), alpha, ap.baseAddress!, Int32(a.columns),
+                                bp.baseAddress!, Int32(b.columns), beta, cp.baseAddress!, Int32(n))
+                }
+            }
+        }
     }
 
     /// C ← op(A)·op(B) + beta·C on raw row-major buffers (the hot-path form; no allocation).

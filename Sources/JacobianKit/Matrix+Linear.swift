@@ -2,11 +2,10 @@
 extension Matrix {
     /// The columns×rows transpose.
     public func transposed() -> Matrix {
-        var t = Matrix(rows: columns, columns: rows)
-        // 32×32 tiles keep both the reads and the strided writes in cache.
+        // 32×32 tiles keep both the reads and the strided writes in cache; every entry is written.
         let tile = 32
-        elements.withUnsafeBufferPointer { a in
-            t.elements.withUnsafeMutableBufferPointer { b in
+        let t = [Double](unsafeUninitializedCapacity: rows * columns) { b, count in
+            elements.withUnsafeBufferPointer { a in
                 for i0 in stride(from: 0, to: rows, by: tile) {
                     for j0 in stride(from: 0, to: columns, by: tile) {
                         for i in i0..<min(i0 + tile, rows) {
@@ -15,8 +14,9 @@ extension Matrix {
                     }
                 }
             }
+            count = rows * columns
         }
-        return t
+        return Matrix(unchecked: columns, rows, t)
     }
 
     /// The product self·other: (m×k)·(k×n) → m×n. Shapes must agree.
@@ -53,6 +53,21 @@ extension Matrix {
     /// Every entry multiplied by s.
     public func scaled(by s: Double) -> Matrix {
         Matrix(unchecked: rows, columns, elements.map { $0 * s })
+    }
+
+    /// The rows×k matrix of the given columns, in that order.
+    public func selectingColumns(_ columns: [Int]) -> Matrix {
+        let k = columns.count
+        let out = [Double](unsafeUninitializedCapacity: rows * k) { o, count in
+            elements.withUnsafeBufferPointer { e in
+                for i in 0..<rows {
+                    let row = e.baseAddress! + i * self.columns
+                    for (j, c) in columns.enumerated() { o[i * k + j] = row[c] }
+                }
+            }
+            count = rows * k
+        }
+        return Matrix(unchecked: rows, k, out)
     }
 
     /// The trace Σᵢ Aᵢᵢ of a square matrix.

@@ -44,6 +44,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         // Checking does small products; one BLAS thread leaves both cores to the finite differences.
         BLAS.stopWorkerThreads()
+        Memory.retainFreedBlocks()
         let checker = GradientCheck(layout: point.layout, step: try Arguments.step(step),
                                     tolerance: Tolerance(absolute: atol, relative: rtol))
         var passed = true

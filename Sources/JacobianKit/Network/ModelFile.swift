@@ -1,0 +1,106 @@
+import Foundation
+
+/// The model file: "JACOBIAN-MLP\n", format version (UInt32), activation name, layer sizes, then W_l and b_l as
+/// little-endian Doubles, then the SHA-256 (hex) of everything before it. Written atomically.
+public enum ModelFile {
+    static let magic = Array("JACOBIAN-MLP\n".utf8)
+    /// The format version this build writes and reads.
+    public static let version: UInt32 = 1
+
+    /// Refuses, before any training, a path whose folder is missing or not writable.
+    public static func ensureWritable(_ path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw JacobianError.badFile("Cannot save to '\(path)': the folder '\(folder)' does not exist.")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw JacobianError.badFile("Cannot save to '\(path)': it is a folder.")
+        }
+        let probe = url.deletingLastPathComponent().appendingPathComponent(".jacobian-write-test-\(getpid())")
+        guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else {
+            throw JacobianError.badFile("Cannot save to '\(path)': the folder '\(folder)' is not writable.")
+        }
+        try? FileManager.default.removeItem(at: probe)
+    }
+
+    /// The bytes of `network` in this format.
+    public static func encode(_ network: MLP) -> [UInt8] {
+        var out = magic
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+        u32(version)
+        let name = Array(network.activation.rawValue.utf8)
+        u32(UInt32(name.count))
+        out += name
+        u32(UInt32(network.sizes.count))
+        network.sizes.forEach { u32(UInt32($0)) }
+        for (w, b) in zip(network.weights, network.biases) {
+            for v in w.elements + b { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+        }
+        return out + Array(SHA256.hex(out).utf8)
+    }
+
+    /// Writes `network` to `path` atomically (a temporary file, then a rename); an existing file survives a failure.
+    public static func write(_ network: MLP, to path: String) throws {
+        do {
+            try Data(encode(network)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw JacobianError.badFile("Cannot save to '\(path)': \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads a model, checking magic, version, checksum and shapes; each problem is one sentence.
+    public static func read(_ path: String) throws -> MLP {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JacobianError.badFile("Cannot load '\(path)': no such readable file.")
+        }
+        return try decode(Array(data), name: path)
+    }
+
+    /// Decodes model bytes (`name` is used in messages).
+    public static func decode(_ bytes: [UInt8], name: String) throws -> MLP {
+        func bad(_ why: String) -> JacobianError { .badFile("Cannot load '\(name)': \(why).") }
+        guard bytes.count >= magic.count + 64, Array(bytes.prefix(magic.count)) == magic else {
+            throw bad("it is not a jacobian model file (wrong magic bytes)")
+        }
+        let body = Array(bytes[..<(bytes.count - 64)])
+        guard String(decoding: bytes.suffix(64), as: UTF8.self) == SHA256.hex(body) else {
+            throw bad("its checksum does not match, so it is truncated or corrupt")
+        }
+        var at = magic.count
+        func u32() throws -> UInt32 {
+            guard at + 4 <= body.count else { throw bad("it ends early") }
+            defer { at += 4 }
+            return body[at..<(at + 4)].reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        let v = try u32()
+        guard v == version else { throw bad("it is format version \(v), this build reads version \(version)") }
+        let nameLength = Int(try u32())
+        guard nameLength < 64, at + nameLength <= body.count,
+              let activation = Activation(rawValue: String(decoding: body[at..<(at + nameLength)], as: UTF8.self)) else {
+            throw bad("its activation is not one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        at += nameLength
+        let layers = Int(try u32())
+        guard layers >= 2, layers < 64 else { throw bad("it declares \(layers) layer sizes") }
+        let sizes = try (0..<layers).map { _ in Int(try u32()) }
+        guard sizes.first == 784, sizes.last == 10, sizes.allSatisfy({ $0 > 0 && $0 < 1_000_000 }) else {
+            throw bad("its layer sizes \(sizes.map(String.init).joined(separator: "-")) are not 784-…-10")
+        }
+        var weights: [Matrix] = [], biases: [[Double]] = []
+        func doubles(_ n: Int) throws -> [Double] {
+            guard at + 8 * n <= body.count else { throw bad("it holds fewer weights than its sizes need") }
+            defer { at += 8 * n }
+            return (0..<n).map { k in
+                Double(bitPattern: body[(at + 8 * k)..<(at + 8 * k + 8)].reversed().reduce(0) { $0 << 8 | UInt64($1) })
+            }
+        }
+        for l in 0..<(layers - 1) {
+            weights.append(Matrix(unchecked: sizes[l + 1], sizes[l], try doubles(sizes[l + 1] * sizes[l])))
+            biases.append(try doubles(sizes[l + 1]))
+        }
+        guard at == body.count else { throw bad("it has \(body.count - at) bytes after the last layer") }
+        return try MLP(sizes: sizes, activation: activation, weights: weights, biases: biases)
+    }
+}

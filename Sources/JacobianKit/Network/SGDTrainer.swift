@@ -1,0 +1,143 @@
+import Foundation
+
+/// Settings of mini-batch SGD with momentum.
+public struct TrainingOptions: Sendable {
+    /// Passes over the training set.
+    public var epochs = 10
+    /// Samples per mini-batch (the whole set is allowed).
+    public var batch = 100
+    /// Learning rate at the start; it follows a cosine from `learningRate` down to 0 over the run.
+    public var learningRate = 0.1
+    /// Momentum μ in v ← μv − α∇, θ ← θ + v (0 for plain SGD).
+    public var momentum = 0.9
+    /// L2 weight λ in λ/2·Σ‖W‖².
+    public var l2 = 0.0
+    /// Seed of the initial weights and the shuffling.
+    public var seed: UInt64 = 0
+    /// Layout the chain of Jacobians is multiplied in.
+    public var layout: Layout = .numerator
+    /// Cosine-decay the learning rate over the run (off: constant).
+    public var schedule = true
+
+    /// Default settings.
+    public init() {}
+}
+
+/// What one epoch did.
+public struct EpochStats: Codable, Sendable {
+    public var epoch: Int
+    /// Training time of this epoch alone.
+    public var seconds: Double
+    /// Mean training loss over the epoch's batches.
+    public var trainLoss: Double
+    /// Accuracy on the training batches as they were seen.
+    public var trainAccuracy: Double
+    /// Accuracy on the test set after the epoch (nil when there is none).
+    public var testAccuracy: Double?
+}
+
+/// Trains an `MLP` by mini-batch SGD on gradients from `MLP.lossAndGradients`; deterministic for a seed.
+public final class SGDTrainer {
+    /// The network being trained.
+    public private(set) var network: MLP
+    /// The settings.
+    public let options: TrainingOptions
+    private var velocityW: [Matrix]
+    private var velocityB: [[Double]]
+    private var step = 0
+
+    /// A trainer for `network`.
+    public init(network: MLP, options: TrainingOptions) {
+        Memory.retainFreedBlocks()
+        self.network = network
+        self.options = options
+        velocityW = network.weights.map { Matrix(rows: $0.rows, columns: $0.columns) }
+        velocityB = network.biases.map { [Double](repeating: 0, count: $0.count) }
+    }
+
+    /// The learning rate for batch `k` of `total`.
+    func rate(_ k: Int, of total: Int) -> Double {
+        guard options.schedule, total > 0 else { return options.learningRate }
+        return options.learningRate * 0.5 * (1 + Foundation.cos(Double.pi * Double(k) / Double(total)))
+    }
+
+    /// One epoch over `data` in a seeded shuffled order; `progress(done, total, runningLoss)` after each batch.
+    public func trainEpoch(_ data: MNISTSplit, epoch: Int, progress: (Int, Int, Double) -> Void = { _, _, _ in }) -> EpochStats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var rng = SplitMix64(seed: options.seed &+ 0x5EED &+ UInt64(epoch))
+        var order = Array(0..<data.count)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        let batches = (data.count + options.batch - 1) / options.batch
+        let totalSteps = batches * options.epochs
+        var lossSum = 0.0, correct = 0, seen = 0
+        for k in 0..<batches {
+            let indices = order[(k * options.batch)..<min(data.count, (k + 1) * options.batch)]
+            let (x, labels) = data.batch(indices)
+            let (loss, f) = descend(x, labels: labels, rate: rate(step, of: totalSteps))
+            step += 1
+            lossSum += loss * Double(indices.count)
+            seen += indices.count
+            correct += Self.correct(f.probabilities, labels)
+            progress(seen, data.count, lossSum / Double(seen))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return EpochStats(epoch: epoch, seconds: seconds, trainLoss: lossSum / Double(seen),
+                          trainAccuracy: Double(correct) / Double(seen), testAccuracy: nil)
+    }
+
+    /// One momentum step v ← μv − α∇, θ ← θ + v. Each weight gradient Σ_b v_bᵀ(I ⊗ a_bᵀ) goes straight into
+    /// its momentum buffer in one GEMM (alpha = −α, beta = μ), so no gradient matrix is allocated.
+    private func descend(_ x: Matrix, labels: [UInt8], rate: Double) -> (Double, ForwardPass) {
+        let mu = options.momentum, l2 = options.l2
+        let current = network
+        let result = current.backward(x, labels: labels[...], l2: l2, layout: options.layout) { l, kronecker, g in
+            kronecker.summedPullback(g, layout: options.layout, into: &velocityW[l], alpha: -rate, beta: mu)
+            if l2 != 0 {
+                let w = current.weights[l]
+                velocityW[l].elements.withUnsafeMutableBufferPointer { v in
+                    for k in 0..<v.count { v[k] -= rate * l2 * w.elements[k] }
+                }
+            }
+        } biasGradient: { l, b in
+            for k in velocityB[l].indices { velocityB[l][k] = mu * velocityB[l][k] - rate * b[k] }
+        }
+        for l in network.weights.indices {
+            velocityW[l].elements.withUnsafeBufferPointer { v in
+                network.weights[l].elements.withUnsafeMutableBufferPointer { w in
+                    for k in 0..<v.count { w[k] += v[k] }
+                }
+            }
+            for k in velocityB[l].indices { network.biases[l][k] += velocityB[l][k] }
+        }
+        return result
+    }
+
+    /// Rows of P whose largest entry is at the label.
+    static func correct(_ p: Matrix, _ labels: [UInt8]) -> Int {
+        var c = 0
+        for r in 0..<p.rows {
+            var best = 0
+            for j in 1..<p.columns where p[r, j] > p[r, best] { best = j }
+            if best == Int(labels[r]) { c += 1 }
+        }
+        return c
+    }
+}
+
+extension MLP {
+    /// Predicted classes for every image of `data`, in batches of 1000.
+    public func predictions(_ data: MNISTSplit) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(data.count)
+        for start in stride(from: 0, to: data.count, by: 1000) {
+            out += predict(data.batch(Array(start..<min(data.count, start + 1000))[...]).x)
+        }
+        return out
+    }
+
+    /// Fraction of `data` classified correctly.
+    public func accuracy(_ data: MNISTSplit) -> Double {
+        let p = predictions(data)
+        return Double(zip(p, data.labels).filter { $0 == Int($1) }.count) / Double(max(data.count, 1))
+    }
+}

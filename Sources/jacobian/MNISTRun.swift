@@ -1,0 +1,83 @@
+import Foundation
+import JacobianKit
+
+/// The training loop's output: a progress bar (plain lines off a terminal), epoch lines or JSON, the summary.
+struct MNISTRun {
+    let options: TrainingOptions
+    let json: Bool
+
+    struct Summary: Encodable {
+        var testAccuracy: Double, layout: Layout, seconds: Double, epochs: Int, sizes: [Int], activation: Activation
+    }
+
+    func run(_ start: MLP, train: MNISTSplit, test: MNISTSplit) throws -> MLP {
+        let began = DispatchTime.now().uptimeNanoseconds
+        let trainer = SGDTrainer(network: start, options: options)
+        let tty = isatty(STDOUT_FILENO) == 1
+        if !json {
+            Output.line("training \(start.sizes.map(String.init).joined(separator: "-")) \(start.activation.rawValue): "
+                        + "\(options.epochs) epochs of \(train.count) images, batch \(options.batch), lr \(options.learningRate)"
+                        + (options.schedule ? " (cosine decay)" : "") + ", momentum \(options.momentum)"
+                        + (options.l2 > 0 ? ", L2 \(options.l2)" : "") + ", \(options.layout.rawValue) layout")
+        }
+        var losses: [Double] = []
+        for epoch in 0..<options.epochs {
+            var lastShown = 0
+            var stats = trainer.trainEpoch(train, epoch: epoch) { done, total, loss in
+                guard !json else { return }
+                if tty {
+                    if done - lastShown >= total / 50 || done == total {
+                        lastShown = done
+                        Output.progress(epoch: epoch + 1, of: options.epochs, done: done, total: total, loss: loss,
+                                        seconds: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)
+                    }
+                } else if done * 4 / total > lastShown * 4 / total && done < total {
+                    lastShown = done
+                    Output.line("  epoch \(epoch + 1): \(done)/\(total) images, running loss \(String(format: "%.4f", loss))")
+                }
+            }
+            stats.epoch = epoch + 1
+            stats.testAccuracy = trainer.network.accuracy(test)
+            losses.append(stats.trainLoss)
+            if json {
+                try Output.json(stats)
+            } else {
+                if tty { Output.clearLine() }
+                Output.line(String(format: "epoch %2d/%d  train loss %.4f  train accuracy %.2f%%  test accuracy %.2f%%  %.2f s",
+                                   epoch + 1, options.epochs, stats.trainLoss, 100 * stats.trainAccuracy,
+                                   100 * (stats.testAccuracy ?? 0), stats.seconds))
+            }
+        }
+        let network = trainer.network
+        let predictions = network.predictions(test)
+        let accuracy = Double(zip(predictions, test.labels).filter { $0 == Int($1) }.count) / Double(test.count)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        if json {
+            try Output.json(Summary(testAccuracy: accuracy, layout: options.layout, seconds: seconds, epochs: options.epochs,
+                                    sizes: network.sizes, activation: network.activation))
+        } else {
+            Output.line()
+            Output.line(MNISTDrawing.confusion(predictions, test.labels))
+            Output.line(MNISTDrawing.misclassified(predictions, test, count: 4))
+            Output.line(String(format: "test accuracy %.2f%% (%d of %d), %.1f s", 100 * accuracy,
+                               zip(predictions, test.labels).filter { $0 == Int($1) }.count, test.count, seconds))
+        }
+        return network
+    }
+}
+
+extension Output {
+    /// Redraws the progress bar on the current terminal line.
+    static func progress(epoch: Int, of epochs: Int, done: Int, total: Int, loss: Double, seconds: Double) {
+        let width = 30
+        let filled = width * done / max(total, 1)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        let text = String(format: "\repoch %d/%d %@ %3d%%  %6.0f img/s  loss %.4f", epoch, epochs, bar,
+                          100 * done / max(total, 1), rate, loss)
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Erases the progress bar's line.
+    static func clearLine() { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Ours ÷ reference timing ratios on the same input, in one run, minimum of N alternating runs.
+
+Usage: bench/run.py [check] [xor] [mnist] [--runs N] [--binary PATH]
+  check  whole process `jacobian check softmax --dim 1000` vs torch.autograd.gradcheck (if torch is installed)
+  xor    whole process `jacobian xor --iters 100000` vs the notes' NumPy code (scaled from fewer iterations)
+         and JAX's jit-compiled fori_loop (compile excluded)
+  mnist  epoch time of 784-300-10 ReLU, batch 100, lr 0.1, float64 vs the hand-written NumPy version
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from mintime import measure  # noqa: E402
+
+
+def run_json_lines(command, env=None):
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def have(module):
+    return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def bench_check(binary, runs):
+    ours, ours_median = measure([binary, "check", "softmax", "--dim", "1000"], runs)
+    print(f"check softmax --dim 1000, whole process: min {ours:.1f} ms, median {ours_median:.1f} ms over {runs} runs")
+    if have("torch"):
+        code = ("import time,torch;from torch.autograd import gradcheck;"
+                "x=torch.randn(1000,dtype=torch.float64,requires_grad=True);f=lambda v: torch.softmax(v,0);"
+                "t=time.perf_counter();gradcheck(f,(x,),fast_mode=False);print((time.perf_counter()-t)*1000)")
+        best = min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout) for _ in range(3))
+        print(f"torch.autograd.gradcheck (every entry, in-process): {best:.1f} ms; ratio torch/ours = {best / ours:.1f}x")
+    else:
+        print("torch is not installed: compare with the 60 ms bar instead")
+
+
+def bench_xor(binary, runs):
+    ours, ours_median = measure([binary, "xor", "--iters", "100000"], runs)
+    print(f"jacobian xor --iters 100000, whole process: min {ours:.1f} ms, median {ours_median:.1f} ms over {runs} runs")
+    if have("jax"):
+        jax = min(run_json_lines([sys.executable, os.path.join(HERE, "xor_jax.py"), "100000", "--runs", "5"])[-1]["seconds"]
+                  for _ in range(2)) * 1000
+        print(f"JAX jit fori_loop, 100000 iterations (compile excluded, best of 10): {jax:.1f} ms; "
+              f"JAX/ours = {jax / ours:.2f}x")
+    else:
+        print("JAX is not installed (pip install jax): skipped")
+    iters = 2000
+    numpy_s = run_json_lines([sys.executable, os.path.join(HERE, "xor_numpy.py"), str(iters)])[-1]["seconds"]
+    scaled = numpy_s * 100000 / iters
+    print(f"notes' NumPy code: {numpy_s:.2f} s for {iters} iterations, scaled to 100000: {scaled:.1f} s; "
+          f"NumPy/ours = {scaled * 1000 / ours:.0f}x")
+
+
+def bench_mnist(binary, runs):
+    ours, numpy = [], []
+    for _ in range(runs):
+        ours += [e["seconds"] for e in run_json_lines(
+            [binary, "mnist", "--epochs", "2", "--batch", "100", "--lr", "0.1", "--momentum", "0", "--constant-lr", "--json"])
+            if "epoch" in e and "trainLoss" in e]
+        numpy += [e["seconds"] for e in run_json_lines([sys.executable, os.path.join(HERE, "mnist_numpy.py"), "--epochs", "2"])]
+    print(f"MNIST 784-300-10 ReLU, batch 100, lr 0.1, float64, epoch seconds over {len(ours)} epochs each, alternating:")
+    print(f"  jacobian mnist: min {min(ours):.3f} s   NumPy: min {min(numpy):.3f} s   NumPy/ours = {min(numpy) / min(ours):.2f}x")
+
+
+def main():
+    args = sys.argv[1:]
+    runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 3
+    binary = args[args.index("--binary") + 1] if "--binary" in args else os.path.join(ROOT, ".build", "release", "jacobian")
+    which = [a for a in args if a in ("check", "xor", "mnist")] or ["check", "xor", "mnist"]
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset (2)")
+    print(f"OPENBLAS_NUM_THREADS={threads}; {time.strftime('%Y-%m-%d %H:%M')}; binary {os.path.relpath(binary, ROOT)}")
+    for name in which:
+        {"check": bench_check, "xor": bench_xor, "mnist": bench_mnist}[name](binary, runs * (5 if name != "mnist" else 1))
+
+
+if __name__ == "__main__":
+    main()
