@@ -52,7 +52,7 @@ func jsonObject(_ text: String) throws -> [String: Any] {
 
 @Suite("Command line")
 struct CommandLineTests {
-    @Test("--help of every command exits 0 and shows examples", arguments: ["", "list", "eval", "check", "xor"])
+    @Test("--help of every command exits 0 and shows examples", arguments: ["", "list", "eval", "check", "xor", "mnist"])
     func help(command: String) throws {
         let r = command.isEmpty ? try jacobian("--help") : try jacobian(command, "--help")
         #expect(r.status == 0)
@@ -153,6 +153,14 @@ struct CommandLineTests {
         (["xor", "--lr", "0"], "--lr must be a positive finite number"),
         (["xor", "--lr", "nan"], "--lr must be a positive finite number"),
         (["xor", "--init", "/nonexistent/w.json"], "Cannot read --init file"),
+        (["mnist", "--hidden", "30,x"], "--hidden takes positive sizes"),
+        (["mnist", "--batch", "0"], "--batch must be a positive whole number"),
+        (["mnist", "--lr=-1"], "--lr must be a positive finite number"),
+        (["mnist", "--epochs", "0"], "--epochs 0 only evaluates"),
+        (["mnist", "--data", "/nonexistent/mnist"], "does not exist"),
+        (["mnist", "--save", "/nonexistent/dir/m.jcb"], "Cannot save to '/nonexistent/dir/m.jcb'"),
+        (["mnist", "--load", "/nonexistent/m.jcb", "--epochs", "0"], "Cannot load '/nonexistent/m.jcb'"),
+        (["mnist", "--activation", "softplus"], "relu"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let process = try jacobian(arguments: arguments)
@@ -186,5 +194,41 @@ struct CommandLineTests {
         }
         let d = try jacobian("xor", "--explain", "--iters", "0", "--layout", "denominator")
         #expect(d.stdout.contains("Jᵀ_θ1(f1)  12×4"))
+    }
+
+    @Test("mnist --json prints epoch objects and a summary; --save then --load --epochs 0 evaluates the same model")
+    func mnistJSONAndModelFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jacobian-cli-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("m.jcb").path
+        let r = try jacobian("mnist", "--limit", "1000", "--epochs", "1", "--hidden", "32", "--batch", "50", "--json", "--save", model)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        let epoch = try jsonObject(lines[0])
+        for key in ["epoch", "seconds", "trainLoss", "trainAccuracy", "testAccuracy"] { #expect(epoch[key] != nil, "\(key)") }
+        let summary = try jsonObject(lines[1])
+        for key in ["testAccuracy", "layout", "seconds"] { #expect(summary[key] != nil, "\(key)") }
+        let accuracy = try #require(summary["testAccuracy"] as? Double)
+        #expect(accuracy > 0.6)
+        let again = try jacobian("mnist", "--load", model, "--epochs", "0", "--json")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try jsonObject(again.stdout.split(separator: "\n").last.map(String.init) ?? "")["testAccuracy"] as? Double == accuracy)
+        // A corrupted model file is refused with one sentence.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
+        bytes[100] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: model))
+        let bad = try jacobian("mnist", "--load", model, "--epochs", "0")
+        #expect(bad.status == 64 && bad.stderr.contains("checksum"))
+    }
+
+    @Test("mnist --explain and --check show the chain and pass the finite-difference check")
+    func mnistExplainCheck() throws {
+        let r = try jacobian("mnist", "--explain", "--check", "--epochs", "0", "--hidden", "40", "--layout", "denominator")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("J(z_1 wrt W_1) = I ⊗ xᵀ: 31360×40"))
+        #expect(r.stdout.contains("multiplications with the structure"))
+        #expect(r.stdout.contains("✓ PASS"))
     }
 }

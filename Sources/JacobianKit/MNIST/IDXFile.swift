@@ -38,6 +38,23 @@ public struct IDXFile: Sendable {
         return IDXFile(dimensions: dims, bytes: Array(raw[header...]), sha256: SHA256.hex(raw))
     }
 
+    /// Writes an IDX file of unsigned bytes (gzipped through zlib when `gzip` is set), e.g. to make test data.
+    public static func write(_ path: String, dimensions: [Int], bytes: [UInt8], gzip: Bool) throws {
+        var raw: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
+        for d in dimensions { raw += [UInt8(d >> 24 & 255), UInt8(d >> 16 & 255), UInt8(d >> 8 & 255), UInt8(d & 255)] }
+        raw += bytes
+        if !gzip {
+            guard FileManager.default.createFile(atPath: path, contents: Data(raw)) else {
+                throw JacobianError.badFile("Cannot write '\(path)'.")
+            }
+            return
+        }
+        guard let file = gzopen(path, "wb") else { throw JacobianError.badFile("Cannot write '\(path)'.") }
+        defer { gzclose(file) }
+        let written = raw.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32($0.count)) }
+        guard written == Int32(raw.count) else { throw JacobianError.badFile("Cannot write '\(path)'.") }
+    }
+
     /// The uncompressed bytes of a gzip or plain file, through zlib (gzread passes plain files through).
     private static func inflate(_ path: String, name: String) throws -> [UInt8] {
         guard let file = gzopen(path, "rb") else {

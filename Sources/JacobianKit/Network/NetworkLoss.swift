@@ -20,7 +20,8 @@ public struct NetworkLoss: VectorMap {
     public var outputShape: Shape { .scalar }
     public var formula: String { "J(loss)·J(z_L)·diag(σ′)·…·(I ⊗ aᵀ), restricted to the chosen weights" }
 
-    /// The loss of `network` on (`x`, `labels`) as a function of `count` seeded random parameters, spread over every layer.
+    /// The loss of `network` on (`x`, `labels`) as a function of `count` distinct seeded random parameters, spread over
+    /// every layer (weights, and every fourth a bias).
     public init(network: MLP, x: Matrix, labels: [UInt8], l2: Double, layout: Layout, count: Int, seed: UInt64) {
         self.network = network
         self.x = x
@@ -30,11 +31,15 @@ public struct NetworkLoss: VectorMap {
         var rng = SplitMix64(seed: seed)
         var chosen: [Parameter] = []
         let layers = network.weights.count
-        for k in 0..<count {
+        let available = network.parameterCount
+        while chosen.count < min(count, available) {
+            let k = chosen.count
             let l = k % layers
             let isBias = k % 4 == 3
             let size = isBias ? network.biases[l].count : network.weights[l].elements.count
-            chosen.append(Parameter(layer: l, isBias: isBias, index: Int(rng.next() % UInt64(size))))
+            let p = Parameter(layer: l, isBias: isBias, index: Int(rng.next() % UInt64(size)))
+            // Each parameter once: a repeat would overwrite its own perturbation.
+            if !chosen.contains(p) { chosen.append(p) }
         }
         parameters = chosen
     }
