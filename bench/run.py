@@ -72,7 +72,7 @@ def bench_mnist(binary, runs):
 def main():
     args = sys.argv[1:]
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 3
-    binary = args[args.index("--binary") + 1] if "--binary" in args else os.path.join(ROOT, ".build", "release", "jacobian")
+    binary = args[args.index("--binary") + 1] if "--binary" in args else os.path.join(ROOT, ".build-static", "release", "jacobian")
     which = [a for a in args if a in ("check", "xor", "mnist")] or ["check", "xor", "mnist"]
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset (2)")
     print(f"OPENBLAS_NUM_THREADS={threads}; {time.strftime('%Y-%m-%d %H:%M')}; binary {os.path.relpath(binary, ROOT)}")

@@ -96,7 +96,10 @@ struct XORCommand: ParsableCommand {
         if r.converged {
             Output.line("converged: summed error \(r.error) < 0.01 and every output on the right side of 0.5")
         } else {
-            Output.line("did not converge (summed error \(r.error)); as the notes say, try other initial weights, e.g. --seed \(seed + 1)")
+            let advice = r.iterations < 100_000
+                ? "train longer (--iters 100000 is the notes' run)"
+                : "as the notes say, try other initial weights, e.g. --seed \(seed + 1)"
+            Output.line("did not converge after \(r.iterations) iterations (summed error \(r.error)); \(advice)")
         }
     }
 }
