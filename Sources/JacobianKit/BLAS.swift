@@ -1,4 +1,6 @@
 import CLinAlg
+import Dispatch
+import Synchronization
 
 /// The only Swift file that calls CBLAS and LAPACKE. Every call states `CblasRowMajor`/`LAPACK_ROW_MAJOR`.
 ///
@@ -41,20 +43,72 @@ public enum BLAS {
         c.elements.withUnsafeMutableBufferPointer { cp in
             a.elements.withUnsafeBufferPointer { ap in
                 b.elements.withUnsafeBufferPointer { bp in
-                    cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), alpha, ap.baseAddress!, Int32(a.columns),
-                                bp.baseAddress!, Int32(b.columns), beta, cp.baseAddress!, Int32(n))
+                    gemm(m: m, n: n, k: k, ap.baseAddress!, lda: a.columns, transposeA: transposeA,
+                         bp.baseAddress!, ldb: b.columns, transposeB: transposeB, cp.baseAddress!, ldc: n,
+                         alpha: alpha, beta: beta)
                 }
             }
         }
     }
 
-    /// C ← op(A)·op(B) + beta·C on raw row-major buffers (the hot-path form; no allocation).
-    @inlinable
+    /// How many parts large products are split into, each a single-threaded BLAS call on its own core
+    /// (1: OpenBLAS's own threads do the work). Set through `useOwnThreads`.
+    public static var workers: Int { workerCount.load(ordering: .relaxed) }
+    private static let workerCount = Atomic<Int>(1)
+
+    /// Products of at least this many multiply-adds are split over `workers`.
+    static let splitWork = 1 << 21
+
+    /// Stops OpenBLAS's thread pool (its idle worker spins on a core) and splits each large product over `n`
+    /// single-threaded BLAS calls on Dispatch's threads instead; the other work of a training step can then
+    /// use the cores too. (Measured here: the split product is bitwise the unsplit one, since each entry's
+    /// k-sum runs in the same kernel order; OpenBLAS does not promise it.)
+    public static func useOwnThreads(_ n: Int) {
+        stopWorkerThreads()
+        workerCount.store(max(1, n), ordering: .relaxed)
+    }
+
+    /// C ← alpha·op(A)·op(B) + beta·C on raw row-major buffers (the hot-path form; no allocation), split over
+    /// `workers` along the longer side of C when the product is large.
     public static func gemm(m: Int, n: Int, k: Int,
                             _ a: UnsafePointer<Double>, lda: Int, transposeA: Bool,
                             _ b: UnsafePointer<Double>, ldb: Int, transposeB: Bool,
-                            _ c: UnsafeMutablePointer<Double>, ldc: Int, beta: Double) {
+                            _ c: UnsafeMutablePointer<Double>, ldc: Int, alpha: Double = 1, beta: Double) {
+        let parts = workers
+        guard parts > 1, m * n * k >= splitWork else {
+            gemmSerial(m: m, n: n, k: k, a, lda: lda, transposeA: transposeA, b, ldb: ldb, transposeB: transposeB,
+                       c, ldc: ldc, alpha: alpha, beta: beta)
+            return
+        }
+        let pointers = Pointers(a: a, b: b, c: c)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            if m >= n {
+                // Rows of C: rows of op(A).
+                let start = m * part / parts, end = m * (part + 1) / parts
+                let aStart = transposeA ? pointers.a + start : pointers.a + start * lda
+                gemmSerial(m: end - start, n: n, k: k, aStart, lda: lda, transposeA: transposeA, pointers.b, ldb: ldb,
+                           transposeB: transposeB, pointers.c + start * ldc, ldc: ldc, alpha: alpha, beta: beta)
+            } else {
+                // Columns of C: columns of op(B).
+                let start = n * part / parts, end = n * (part + 1) / parts
+                let bStart = transposeB ? pointers.b + start * ldb : pointers.b + start
+                gemmSerial(m: m, n: end - start, k: k, pointers.a, lda: lda, transposeA: transposeA, bStart, ldb: ldb,
+                           transposeB: transposeB, pointers.c + start, ldc: ldc, alpha: alpha, beta: beta)
+            }
+        }
+    }
+
+    /// Operands shared by the workers of one split product (each writes its own part of C).
+    private struct Pointers: @unchecked Sendable {
+        let a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>
+    }
+
+    /// One BLAS call (or a plain loop when tiny).
+    @usableFromInline
+    static func gemmSerial(m: Int, n: Int, k: Int,
+                           _ a: UnsafePointer<Double>, lda: Int, transposeA: Bool,
+                           _ b: UnsafePointer<Double>, ldb: Int, transposeB: Bool,
+                           _ c: UnsafeMutablePointer<Double>, ldc: Int, alpha: Double, beta: Double) {
         if m * n * k < smallWork {
             for i in 0..<m {
                 for j in 0..<n {
@@ -64,13 +118,13 @@ public enum BLAS {
                         let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
                         s += x * y
                     }
-                    c[i * ldc + j] = beta == 0 ? s : beta * c[i * ldc + j] + s
+                    c[i * ldc + j] = beta == 0 ? alpha * s : beta * c[i * ldc + j] + alpha * s
                 }
             }
             return
         }
         cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1.0, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// C = A·B for tiny row-major A (m×k) and B (k×n), as a plain loop with no transposes, no beta and no

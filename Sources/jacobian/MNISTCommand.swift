@@ -98,6 +98,9 @@ struct MNISTCommand: ParsableCommand {
 
     func run() throws {
         Memory.retainFreedBlocks()
+        // Large products split over the cores by us, one BLAS thread each: no idle OpenBLAS worker spinning
+        // against the elementwise passes, which can then use both cores too.
+        BLAS.useOwnThreads(ProcessInfo.processInfo.activeProcessorCount)
         try Output.reportingErrors {
             if let path = save { try ModelFile.ensureWritable(path) }
             var network: MLP

@@ -74,6 +74,16 @@ public enum BatchJacobian: Sendable {
         }
     }
 
+    /// Σ_b v_bᵀ·(I ⊗ a_bᵀ) with only the columns the structure can make nonzero: an m×k matrix and, for the
+    /// selected form, which of the weight matrix's columns they are (nil: all of them, k = n).
+    public func compactSummedPullback(_ g: Matrix, layout: Layout) -> (gradient: Matrix, columns: [Int]?) {
+        switch self {
+        case let .identityKronecker(_, a): return (BLAS.gemm(g, a, transposeA: layout == .numerator), nil)
+        case let .selectedIdentityKronecker(_, a, columns, _): return (BLAS.gemm(g, a, transposeA: layout == .numerator), columns)
+        default: preconditionFailure("summedPullback is for the weights' Kronecker Jacobian")
+        }
+    }
+
     /// (m, n) of the weight matrix a Kronecker Jacobian differentiates.
     public var weightShape: (Int, Int) {
         switch self {

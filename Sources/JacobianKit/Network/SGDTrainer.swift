@@ -85,31 +85,58 @@ public final class SGDTrainer {
                           trainAccuracy: Double(correct) / Double(seen), testAccuracy: nil)
     }
 
-    /// One momentum step v ← μv − α∇, θ ← θ + v. Each weight gradient Σ_b v_bᵀ(I ⊗ a_bᵀ) goes straight into
-    /// its momentum buffer in one GEMM (alpha = −α, beta = μ), so no gradient matrix is allocated.
+    /// One momentum step v ← μv − α(∇ + λW), W ← W + v. Each weight gradient Σ_b v_bᵀ(I ⊗ a_bᵀ) is kept with
+    /// only the batch's nonzero columns (one GEMM), and the update is one fused pass over v and W.
     private func descend(_ x: Matrix, labels: [UInt8], rate: Double) -> (Double, ForwardPass) {
-        let mu = options.momentum, l2 = options.l2
-        let current = network
-        let result = current.backward(x, labels: labels[...], l2: l2, layout: options.layout) { l, kronecker, g in
-            kronecker.summedPullback(g, layout: options.layout, into: &velocityW[l], alpha: -rate, beta: mu)
-            if l2 != 0 {
-                let w = current.weights[l]
-                velocityW[l].elements.withUnsafeMutableBufferPointer { v in
-                    for k in 0..<v.count { v[k] -= rate * l2 * w.elements[k] }
-                }
-            }
+        let mu = options.momentum, l2 = options.l2, layout = options.layout
+        var parts = [(gradient: Matrix, columns: [Int]?)](repeating: (Matrix(rows: 0, columns: 0), nil), count: network.weights.count)
+        var biasGradients = [[Double]](repeating: [], count: network.weights.count)
+        let result = network.backward(x, labels: labels[...], l2: l2, layout: layout) { l, kronecker, g in
+            parts[l] = kronecker.compactSummedPullback(g, layout: layout)
         } biasGradient: { l, b in
-            for k in velocityB[l].indices { velocityB[l][k] = mu * velocityB[l][k] - rate * b[k] }
+            biasGradients[l] = b
         }
         for l in network.weights.indices {
-            velocityW[l].elements.withUnsafeBufferPointer { v in
-                network.weights[l].elements.withUnsafeMutableBufferPointer { w in
-                    for k in 0..<v.count { w[k] += v[k] }
-                }
+            Self.momentumStep(&network.weights[l], &velocityW[l], gradient: parts[l].gradient, columns: parts[l].columns,
+                              mu: mu, rate: rate, l2: l2)
+            for k in velocityB[l].indices {
+                velocityB[l][k] = mu * velocityB[l][k] - rate * biasGradients[l][k]
+                network.biases[l][k] += velocityB[l][k]
             }
-            for k in velocityB[l].indices { network.biases[l][k] += velocityB[l][k] }
         }
         return result
+    }
+
+    /// v ← μv − α(∇ + λW), W ← W + v in one pass; ∇ holds only `columns` of W's (nil: all), the rest are zero.
+    static func momentumStep(_ w: inout Matrix, _ v: inout Matrix, gradient: Matrix, columns: [Int]?,
+                             mu: Double, rate: Double, l2: Double) {
+        let n = w.columns, k = gradient.columns
+        var slot = [Int](repeating: -1, count: n)
+        if let columns { for (c, j) in columns.enumerated() { slot[j] = c } } else { for j in 0..<n { slot[j] = j } }
+        let rows = w.rows
+        w.elements.withUnsafeMutableBufferPointer { wp in
+            v.elements.withUnsafeMutableBufferPointer { vp in
+                gradient.elements.withUnsafeBufferPointer { gp in
+                    slot.withUnsafeBufferPointer { sp in
+                        let p = UpdatePointers(w: wp.baseAddress!, v: vp.baseAddress!, g: gp.baseAddress, slot: sp.baseAddress!)
+                        // Rows are independent: split them over the workers BLAS uses (1 unless `useOwnThreads`).
+                        let parts = rows * n >= 65_536 ? BLAS.workers : 1
+                        let body: @Sendable (Int) -> Void = { part in
+                            for i in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                                for j in 0..<n {
+                                    let s = p.slot[j]
+                                    let d = (s >= 0 ? p.g![i * k + s] : 0) + l2 * p.w[i * n + j]
+                                    let step = mu * p.v[i * n + j] - rate * d
+                                    p.v[i * n + j] = step
+                                    p.w[i * n + j] += step
+                                }
+                            }
+                        }
+                        if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+                    }
+                }
+            }
+        }
     }
 
     /// Rows of P whose largest entry is at the label.
@@ -140,4 +167,12 @@ extension MLP {
         let p = predictions(data)
         return Double(zip(p, data.labels).filter { $0 == Int($1) }.count) / Double(max(data.count, 1))
     }
+}
+
+/// The buffers of one momentum step, shared by workers that update disjoint rows.
+private struct UpdatePointers: @unchecked Sendable {
+    let w: UnsafeMutablePointer<Double>
+    let v: UnsafeMutablePointer<Double>
+    let g: UnsafePointer<Double>?
+    let slot: UnsafePointer<Int>
 }
