@@ -111,9 +111,9 @@ public enum Catalog {
         CatalogEntry(name: "hadamard", input: .matrix, signature: "R^(r×c) → R^(r×c)", parameters: "A (r×c)",
                      definition: "A ⊙ X") { s, _, c in try Hadamard(shape: s, constants: &c) },
         CatalogEntry(name: "bilinear", input: .matrix, signature: "R^(p×q) → R", parameters: "a (p), b (q)",
-                     definition: "aᵀ·X·b") { s, _, c in try Bilinear(shape: s, constants: &c) },
+                     definition: "aᵀ·X·b") { s, _, c in try Bilinear(shape: s, exponential: false, constants: &c) },
         CatalogEntry(name: "bilinear-exp", input: .matrix, signature: "R^(p×q) → R", parameters: "a (p), b (q)",
-                     definition: "aᵀ·exp(X·b)") { s, _, c in try BilinearExp(shape: s, constants: &c) },
+                     definition: "aᵀ·exp(X·b)") { s, _, c in try Bilinear(shape: s, exponential: true, constants: &c) },
     ]
 
     /// Every built-in name.

@@ -184,12 +184,16 @@ public struct Hadamard: VectorMap {
     }
 }
 
-/// `bilinear`: X (p×q) ↦ aᵀ·X·b for fixed a ∈ Rᵖ, b ∈ R^q; ∂f/∂X = a·bᵀ, so J = vec(a·bᵀ)ᵀ (1×pq).
+/// The matrix-differential notes' two worked examples, for X (p×q) and fixed a ∈ Rᵖ, b ∈ R^q (J is 1×pq):
+/// `bilinear` f = aᵀ·X·b with ∂f/∂X = a·bᵀ, and `bilinear-exp` f = aᵀ·exp(X·b) (exp elementwise) with
+/// ∂f/∂X = (a ⊙ exp(X·b))·bᵀ.
 public struct Bilinear: VectorMap {
-    public let name = "bilinear"
+    /// Whether exp is applied to X·b before the product with a.
+    public let exponential: Bool
+    public var name: String { exponential ? "bilinear-exp" : "bilinear" }
     public let inputShape: Shape
     public var outputShape: Shape { .scalar }
-    public var formula: String { "vec(a·bᵀ)ᵀ" }
+    public var formula: String { exponential ? "vec((a ⊙ exp(X·b))·bᵀ)ᵀ" : "vec(a·bᵀ)ᵀ" }
     /// a, p numbers.
     public let a: [Double]
     /// b, q numbers.
@@ -198,9 +202,10 @@ public struct Bilinear: VectorMap {
         [NamedConstant("a", .vector(a.count), a), NamedConstant("b", .vector(b.count), b)]
     }
 
-    /// aᵀXb for a p×q X.
-    public init(shape: Shape, constants: inout ConstantSource) throws {
-        let (p, q) = try matrixDimensions(shape, map: "bilinear", square: false)
+    /// aᵀXb (or aᵀexp(Xb) when `exponential`) for a p×q X.
+    public init(shape: Shape, exponential: Bool, constants: inout ConstantSource) throws {
+        self.exponential = exponential
+        let (p, q) = try matrixDimensions(shape, map: exponential ? "bilinear-exp" : "bilinear", square: false)
         inputShape = shape
         a = try constants.uniform("a", count: p, -1, 1)
         b = try constants.uniform("b", count: q, -1, 1)
@@ -211,47 +216,12 @@ public struct Bilinear: VectorMap {
         var f = 0.0
         var g = [Double](repeating: 0, count: x.count)
         for i in a.indices {
-            for j in 0..<q {
-                f += a[i] * x[i * q + j] * b[j]
-                g[i * q + j] = a[i] * b[j]
-            }
-        }
-        return ([f], .dense(Matrix(unchecked: 1, x.count, g)))
-    }
-}
-
-/// `bilinear-exp`: X (p×q) ↦ aᵀ·exp(X·b), exp elementwise; ∂f/∂X = (a ⊙ exp(X·b))·bᵀ, J = its vecᵀ (1×pq).
-public struct BilinearExp: VectorMap {
-    public let name = "bilinear-exp"
-    public let inputShape: Shape
-    public var outputShape: Shape { .scalar }
-    public var formula: String { "vec((a ⊙ exp(X·b))·bᵀ)ᵀ" }
-    /// a, p numbers.
-    public let a: [Double]
-    /// b, q numbers.
-    public let b: [Double]
-    public var constants: [NamedConstant] {
-        [NamedConstant("a", .vector(a.count), a), NamedConstant("b", .vector(b.count), b)]
-    }
-
-    /// aᵀexp(Xb) for a p×q X.
-    public init(shape: Shape, constants: inout ConstantSource) throws {
-        let (p, q) = try matrixDimensions(shape, map: "bilinear-exp", square: false)
-        inputShape = shape
-        a = try constants.uniform("a", count: p, -1, 1)
-        b = try constants.uniform("b", count: q, -1, 1)
-    }
-
-    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let q = b.count
-        var f = 0.0
-        var g = [Double](repeating: 0, count: x.count)
-        for i in a.indices {
+            // Row i contributes a_i·s_i with s_i = (X·b)_i, or a_i·exp(s_i); its gradient row is (that weight)·bᵀ.
             var s = 0.0
             for j in 0..<q { s += x[i * q + j] * b[j] }
-            let e = Foundation.exp(s)
-            f += a[i] * e
-            for j in 0..<q { g[i * q + j] = a[i] * e * b[j] }
+            let weight = exponential ? a[i] * Foundation.exp(s) : a[i]
+            f += exponential ? weight : a[i] * s
+            for j in 0..<q { g[i * q + j] = weight * b[j] }
         }
         return ([f], .dense(Matrix(unchecked: 1, x.count, g)))
     }
