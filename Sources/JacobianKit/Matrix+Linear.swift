@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Linear algebra on row-major matrices; products go through `BLAS` (or a plain loop when tiny).
 extension Matrix {
     /// The columns×rows transpose.
@@ -57,12 +59,20 @@ extension Matrix {
 
     /// The rows×k matrix of the given columns, in that order.
     public func selectingColumns(_ columns: [Int]) -> Matrix {
-        let k = columns.count
+        let k = columns.count, n = self.columns, rows = self.rows
         let out = [Double](unsafeUninitializedCapacity: rows * k) { o, count in
             elements.withUnsafeBufferPointer { e in
-                for i in 0..<rows {
-                    let row = e.baseAddress! + i * self.columns
-                    for (j, c) in columns.enumerated() { o[i * k + j] = row[c] }
+                columns.withUnsafeBufferPointer { cp in
+                    let p = GatherPointers(source: e.baseAddress!, target: o.baseAddress!, columns: cp.baseAddress!)
+                    // Rows are independent; large gathers use the workers BLAS uses (1 unless `useOwnThreads`).
+                    let parts = rows * k >= 65_536 ? BLAS.workers : 1
+                    let body: @Sendable (Int) -> Void = { part in
+                        for i in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                            let row = p.source + i * n
+                            for j in 0..<k { p.target[i * k + j] = row[p.columns[j]] }
+                        }
+                    }
+                    if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
                 }
             }
             count = rows * k
@@ -85,4 +95,11 @@ extension Array where Element == Double {
         for i in indices { s += self[i] * other[i] }
         return s
     }
+}
+
+/// The buffers of one column gather, shared by workers that fill disjoint rows.
+private struct GatherPointers: @unchecked Sendable {
+    let source: UnsafePointer<Double>
+    let target: UnsafeMutablePointer<Double>
+    let columns: UnsafePointer<Int>
 }

@@ -85,7 +85,7 @@ public final class SGDTrainer {
                           trainAccuracy: Double(correct) / Double(seen), testAccuracy: nil)
     }
 
-    /// One momentum step v ← μv − α(∇ + λW), W ← W + v. Each weight gradient Σ_b v_bᵀ(I ⊗ a_bᵀ) is kept with
+    /// One momentum step v ← μv − αλW − α∇, W ← W + v. Each weight gradient Σ_b v_bᵀ(I ⊗ a_bᵀ) is kept with
     /// only the batch's nonzero columns (one GEMM), and the update is one fused pass over v and W.
     private func descend(_ x: Matrix, labels: [UInt8], rate: Double) -> (Double, ForwardPass) {
         let mu = options.momentum, l2 = options.l2, layout = options.layout
@@ -107,29 +107,42 @@ public final class SGDTrainer {
         return result
     }
 
-    /// v ← μv − α(∇ + λW), W ← W + v in one pass; ∇ holds only `columns` of W's (nil: all), the rest are zero.
+    /// v ← μv − αλW − α∇, W ← W + v, row by row; ∇ holds only `columns` of W's (nil: all), the rest are zero.
+    /// Each row is two contiguous passes the compiler vectorizes and one scatter over the gradient's k columns.
     static func momentumStep(_ w: inout Matrix, _ v: inout Matrix, gradient: Matrix, columns: [Int]?,
                              mu: Double, rate: Double, l2: Double) {
-        let n = w.columns, k = gradient.columns
-        var slot = [Int](repeating: -1, count: n)
-        if let columns { for (c, j) in columns.enumerated() { slot[j] = c } } else { for j in 0..<n { slot[j] = j } }
-        let rows = w.rows
+        let n = w.columns, k = gradient.columns, rows = w.rows
+        let decay = rate * l2
+        let selected = columns ?? []
         w.elements.withUnsafeMutableBufferPointer { wp in
             v.elements.withUnsafeMutableBufferPointer { vp in
                 gradient.elements.withUnsafeBufferPointer { gp in
-                    slot.withUnsafeBufferPointer { sp in
-                        let p = UpdatePointers(w: wp.baseAddress!, v: vp.baseAddress!, g: gp.baseAddress, slot: sp.baseAddress!)
+                    selected.withUnsafeBufferPointer { cp in
+                        let p = UpdatePointers(w: wp.baseAddress!, v: vp.baseAddress!, g: gp.baseAddress, columns: cp.baseAddress)
+                        let dense = columns == nil
                         // Rows are independent: split them over the workers BLAS uses (1 unless `useOwnThreads`).
                         let parts = rows * n >= 65_536 ? BLAS.workers : 1
                         let body: @Sendable (Int) -> Void = { part in
                             for i in (rows * part / parts)..<(rows * (part + 1) / parts) {
-                                for j in 0..<n {
-                                    let s = p.slot[j]
-                                    let d = (s >= 0 ? p.g![i * k + s] : 0) + l2 * p.w[i * n + j]
-                                    let step = mu * p.v[i * n + j] - rate * d
-                                    p.v[i * n + j] = step
-                                    p.w[i * n + j] += step
+                                let vr = p.v + i * n, wr = p.w + i * n, gr = p.g! + i * k
+                                if mu == 0 {
+                                    // Plain SGD keeps no velocity: W ← W − αλW − α∇ touches only ∇'s columns
+                                    // (and every entry once when λ > 0).
+                                    if decay != 0 { for j in 0..<n { wr[j] -= decay * wr[j] } }
+                                    if dense {
+                                        for j in 0..<n { wr[j] -= rate * gr[j] }
+                                    } else {
+                                        for c in 0..<k { wr[p.columns![c]] -= rate * gr[c] }
+                                    }
+                                    continue
                                 }
+                                for j in 0..<n { vr[j] = mu * vr[j] - decay * wr[j] }
+                                if dense {
+                                    for j in 0..<n { vr[j] -= rate * gr[j] }
+                                } else {
+                                    for c in 0..<k { vr[p.columns![c]] -= rate * gr[c] }
+                                }
+                                for j in 0..<n { wr[j] += vr[j] }
                             }
                         }
                         if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
@@ -174,5 +187,5 @@ private struct UpdatePointers: @unchecked Sendable {
     let w: UnsafeMutablePointer<Double>
     let v: UnsafeMutablePointer<Double>
     let g: UnsafePointer<Double>?
-    let slot: UnsafePointer<Int>
+    let columns: UnsafePointer<Int>?
 }
