@@ -32,6 +32,10 @@ public struct Pipeline: VectorMap {
             throw JacobianError.malformedPipeline(
                 "'\(text)' has an empty stage; write maps joined by '|', for example \"sigmoid | softmax\"")
         }
+        if let stage = parts.first(where: { $0.contains(where: \.isWhitespace) }) {
+            throw JacobianError.malformedPipeline(
+                "stage '\(stage)' is not a map name; options such as --wrt go after the map string, for example jacobian check \"linear | sigmoid\" --wrt W --shape 3x4")
+        }
         return parts
     }
 

@@ -19,7 +19,7 @@ struct CheckCommand: ParsableCommand {
         Examples:
           jacobian check softmax --dim 10
           jacobian check inverse --shape 3x3 --layout denominator
-          jacobian check "linear --wrt W | sigmoid | mse" --shape 3x4 --json
+          jacobian check "linear | sigmoid | mse" --wrt W --shape 3x4 --json
           jacobian check all
         """)
 

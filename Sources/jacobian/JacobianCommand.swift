@@ -14,7 +14,7 @@ struct JacobianCommand: ParsableCommand {
           jacobian list
           jacobian eval softmax --dim 3 --at 1,2,3
           jacobian check softmax --dim 10
-          jacobian check "linear --wrt W | sigmoid | mse" --shape 3x4
+          jacobian check "linear | sigmoid | mse" --wrt W --shape 3x4
           jacobian check all
         """,
         version: "0.1.0",

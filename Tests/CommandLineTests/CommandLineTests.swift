@@ -143,6 +143,7 @@ struct CommandLineTests {
         (["check", "inverse", "--shape", "2x2", "--at", "1,2,2,4"], "singular"),
         (["check", "log", "--dim", "2", "--at", "1,-1"], "outside the map's domain"),
         (["check", "sigmoid | | softmax", "--dim", "3"], "Malformed pipeline"),
+        (["check", "linear --wrt W | sigmoid", "--shape", "3x4"], "options such as --wrt go after the map string"),
         (["check", "softmax", "--layout", "diagonal"], "numerator"),
         (["check", "softmax", "--dim", "200000"], "GiB"),
         (["check", "softmax", "--shape", "3by4"], "RxC"),
@@ -231,4 +232,31 @@ struct CommandLineTests {
         #expect(r.stdout.contains("multiplications with the structure"))
         #expect(r.stdout.contains("✓ PASS"))
     }
+
+    @Test("every eval and check example in the help text runs and passes", arguments: ["", "eval", "check"])
+    func helpExamplesRun(command: String) throws {
+        let help = command.isEmpty ? try jacobian("--help") : try jacobian(command, "--help")
+        let examples = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("jacobian eval ") || $0.hasPrefix("jacobian check ") }
+        #expect(!examples.isEmpty)
+        for line in examples {
+            let r = try jacobian(arguments: shellWords(String(line.dropFirst("jacobian ".count))))
+            #expect(r.status == 0, "\(line): \(r.stderr)")
+        }
+    }
+}
+
+/// Splits a command line on spaces, keeping "double-quoted" words whole.
+func shellWords(_ line: String) -> [String] {
+    var words: [String] = [], current = "", quoted = false
+    for ch in line {
+        if ch == "\"" { quoted.toggle(); continue }
+        if ch == " " && !quoted {
+            if !current.isEmpty { words.append(current); current = "" }
+        } else {
+            current.append(ch)
+        }
+    }
+    if !current.isEmpty { words.append(current) }
+    return words
 }
