@@ -16,6 +16,29 @@ public struct CheckEntry: Codable, Equatable, Sendable {
     public var finiteDifference: Double
     /// |analytic − finiteDifference|.
     public var absoluteError: Double
+    /// The finite-difference value's own error estimate (Richardson), when there is one.
+    public var errorEstimate: Double?
+}
+
+/// An entry where x ± h straddles a kink: the one-sided quotients differ, and the analytic value is judged
+/// against the interval between them instead of against their mean.
+public struct KinkEntry: Codable, Equatable, Sendable {
+    /// Row in the chosen layout.
+    public var row: Int
+    /// Column in the chosen layout.
+    public var column: Int
+    /// The output index i of ∂y_i/∂x_j.
+    public var output: Int
+    /// The input index j.
+    public var input: Int
+    /// (f(x) − f(x − h))/h.
+    public var left: Double
+    /// (f(x + h) − f(x))/h.
+    public var right: Double
+    /// The analytic value.
+    public var analytic: Double
+    /// Whether the analytic value lies between the one-sided quotients (within tolerance).
+    public var inside: Bool
 }
 
 /// The check's tolerance rule: an entry passes when |a − fd| ≤ absolute + relative·|fd|.
@@ -68,6 +91,8 @@ public struct Blame: Codable, Equatable, Sendable {
 public struct CheckReport: Encodable, Sendable {
     public var map: String
     public var layout: Layout
+    /// How the Jacobian was approximated.
+    public var method: CheckMethod = .central
     public var inputShape: [Int]
     public var outputShape: [Int]
     public var input: [Double]
@@ -98,12 +123,18 @@ public struct CheckReport: Encodable, Sendable {
     public var passed: Bool
     /// For a failing pipeline: the first factor that fails its own check.
     public var blame: Blame?
+    /// Entries where x ± h straddles a kink (maps with branches only).
+    public var kinks: [KinkEntry] = []
+    /// The largest per-entry error estimate of the finite differences (Richardson only).
+    public var maxErrorEstimate: Double?
+    /// Error against h for the worst entry (`--steps`).
+    public var stepStudy: StepStudy?
 
     /// Set this `userInfo` key to true to encode everything but the two matrices (which a caller then writes itself).
     public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!
 
     enum CodingKeys: String, CodingKey {
-        case map, layout, inputShape, outputShape, input, value, constants, jacobian, finiteDifference, structure,
+        case map, layout, method, kinks, maxErrorEstimate, stepStudy, inputShape, outputShape, input, value, constants, jacobian, finiteDifference, structure,
              formula, chainOrder, step, tolerance, evaluations, maxAbsoluteError, maxRelativeError, worst,
              mismatches, total, passed, blame
     }
@@ -112,6 +143,10 @@ public struct CheckReport: Encodable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(map, forKey: .map)
         try c.encode(layout, forKey: .layout)
+        try c.encode(method, forKey: .method)
+        try c.encode(kinks, forKey: .kinks)
+        try c.encodeIfPresent(maxErrorEstimate, forKey: .maxErrorEstimate)
+        try c.encodeIfPresent(stepStudy, forKey: .stepStudy)
         try c.encode(inputShape, forKey: .inputShape)
         try c.encode(outputShape, forKey: .outputShape)
         try c.encode(input, forKey: .input)

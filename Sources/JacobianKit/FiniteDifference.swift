@@ -1,9 +1,30 @@
 import Foundation
 
+/// How a check approximates the Jacobian.
+public enum CheckMethod: String, CaseIterable, Codable, Sendable {
+    /// (f(x+h) − f(x−h)) / 2h per coordinate: 2n evaluations, error O(h²) + O(ε/h).
+    case central
+    /// Central differences at h, h/2, h/4 extrapolated (Richardson): 6n evaluations, error O(h⁶) + O(ε/h),
+    /// with an error estimate per entry (the last extrapolation's change).
+    case richardson
+    /// Im f(x + i·h·e_j) / h with h = 1e-20: n complex evaluations, no subtraction, so accurate to rounding;
+    /// only for maps that are real-analytic and can be evaluated on complex numbers.
+    case complexStep = "complex-step"
+
+    /// One line for help and reports: cost in evaluations and error order.
+    public var summary: String {
+        switch self {
+        case .central: return "central differences: 2n evaluations, error O(h²)"
+        case .richardson: return "Richardson extrapolation of central differences at h, h/2, h/4: 6n evaluations, error O(h⁶), per-entry error estimate"
+        case .complexStep: return "complex step Im f(x + ih·e_j)/h, h = 1e-20: n complex evaluations, accurate to rounding"
+        }
+    }
+}
+
 /// How the finite-difference step h is chosen for each coordinate.
 public enum StepRule: Equatable, Sendable, CustomStringConvertible {
-    /// h_j = ∛ε·max(1, |x_j|) ≈ 6.06e-6·max(1, |x_j|): balances the O(h²) truncation error of central
-    /// differences against the O(ε/h) round-off error.
+    /// Per coordinate, balancing truncation against round-off for the method: central h_j = ∛ε·max(1, |x_j|)
+    /// ≈ 6.06e-6·max(1, |x_j|); Richardson h_j = 0.01·max(1, |x_j|); complex step h = 1e-20.
     case auto
     /// The same h for every coordinate.
     case fixed(Double)
@@ -11,73 +32,122 @@ public enum StepRule: Equatable, Sendable, CustomStringConvertible {
     /// ∛ε for Double.
     public static let cubeRootEpsilon = 6.055454452393343e-06
 
-    /// The step for a coordinate whose value is x.
-    public func step(at x: Double) -> Double {
-        switch self {
-        case .auto: return Self.cubeRootEpsilon * max(1, abs(x))
-        case let .fixed(h): return h
+    /// The central-difference step for a coordinate whose value is x.
+    public func step(at x: Double) -> Double { step(at: x, method: .central) }
+
+    /// The step `method` uses for a coordinate whose value is x.
+    public func step(at x: Double, method: CheckMethod) -> Double {
+        if case let .fixed(h) = self { return h }
+        switch method {
+        case .central: return Self.cubeRootEpsilon * max(1, abs(x))
+        case .richardson: return 0.01 * max(1, abs(x))
+        case .complexStep: return 1e-20
         }
     }
 
-    public var description: String {
-        switch self {
-        case .auto: return "auto: h_j = ∛ε·max(1,|x_j|)"
-        case let .fixed(h): return "fixed: h = \(h)"
+    public var description: String { description(for: .central) }
+
+    /// The rule as a report states it for `method`.
+    public func description(for method: CheckMethod) -> String {
+        switch (self, method) {
+        case let (.fixed(h), _): return "fixed: h = \(h)"
+        case (.auto, .central): return "auto: h_j = ∛ε·max(1,|x_j|)"
+        case (.auto, .richardson): return "auto: h_j = 0.01·max(1,|x_j|), then h/2 and h/4"
+        case (.auto, .complexStep): return "auto: h = 1e-20 (imaginary)"
         }
     }
 }
 
-/// Central finite differences: column j of J is (f(x + h_j e_j) − f(x − h_j e_j)) / (2h_j), error O(h²).
+/// A finite-difference Jacobian, stored as its n×m transpose (row j is column j of J, written contiguously).
+public struct FiniteDifferenceResult: Sendable {
+    /// Jᵀ, n×m.
+    public var transposed: Matrix
+    /// The step used for each coordinate.
+    public var steps: [Double]
+    /// Function evaluations spent.
+    public var evaluations: Int
+    /// Richardson: |best − second best| per entry, as Jᵀ (n×m).
+    public var errorEstimate: Matrix?
+    /// Maps with kinks: the one-sided quotients (f(x) − f(x−h))/h and (f(x+h) − f(x))/h, as Jᵀ (n×m each).
+    public var left: Matrix?
+    public var right: Matrix?
+}
+
+/// Finite-difference Jacobians, column by column (memory: one Jacobian), split over the machine's cores.
 public enum FiniteDifference {
-    /// The Jacobian by central differences, built column by column (memory: one Jacobian), returned as its
-    /// n×m transpose Jᵀ (column k of J is row k, written contiguously), with the steps actually used
-    /// (h made exactly representable: h = (x + h) − x) and the evaluation count. Columns are independent, so
-    /// large Jacobians are split over the machine's cores; the result does not depend on the split.
-    public static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws
-        -> (transposed: Matrix, steps: [Double], evaluations: Int)
-    {
-        let n = x.count, m = map.outputShape.count
-        var j = Matrix(rows: n, columns: m)
-        var steps = [Double](repeating: 0, count: n)
-        let workers = n * max(m, 1) >= 20_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        let chunk = (n + workers - 1) / max(workers, 1)
-        let failures = FailureBox()
-        j.elements.withUnsafeMutableBufferPointer { jBuffer in
-            steps.withUnsafeMutableBufferPointer { stepBuffer in
-                let out = SharedBuffers(jacobian: jBuffer, steps: stepBuffer)
-                let work: @Sendable (Int) -> Void = { w in
-                    var probe = x
-                    for k in (w * chunk)..<min(n, (w + 1) * chunk) {
-                        let h0 = step.step(at: x[k])
-                        let up = x[k] + h0, down = x[k] - h0
-                        do {
-                            probe[k] = up
-                            let fUp = try map.value(at: probe)
-                            probe[k] = down
-                            let fDown = try map.value(at: probe)
-                            probe[k] = x[k]
-                            let width = up - down
-                            out.steps[k] = width / 2
-                            for i in 0..<m { out.jacobian[k * m + i] = (fUp[i] - fDown[i]) / width }
-                        } catch {
-                            failures.record(error)
-                            return
-                        }
-                    }
-                }
-                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-            }
+    /// The Jacobian of `map` at `x` by `method` (see `CheckMethod`), with h made exactly representable
+    /// (h = (x + h) − x). Columns are independent; the result does not depend on how they are split.
+    public static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule,
+                                          method: CheckMethod = .central) throws -> FiniteDifferenceResult {
+        switch method {
+        case .central: return try central(map, x, step)
+        case .richardson: return try richardson(map, x, step)
+        case .complexStep: return try ComplexStep.transposedJacobian(of: map, at: x, step: step)
         }
-        if let e = failures.first { throw e }
-        return (j, steps, 2 * n)
     }
 
-    /// The numerator m×n Jacobian by central differences (see `transposedJacobian`).
+    /// The numerator m×n Jacobian by central differences.
     public static func jacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws
         -> (jacobian: Matrix, steps: [Double], evaluations: Int)
     {
-        let r = try transposedJacobian(of: map, at: x, step: step)
+        let r = try central(map, x, step)
         return (r.transposed.transposed(), r.steps, r.evaluations)
+    }
+
+    /// Central differences of column k: (f(x + h e_k) − f(x − h e_k)) / 2h, h made representable.
+    static func centralColumn(_ map: any VectorMap, _ x: [Double], _ probe: inout [Double], _ k: Int, _ h0: Double) throws
+        -> (column: [Double], up: [Double], down: [Double], h: Double, hUp: Double, hDown: Double)
+    {
+        let up = x[k] + h0, down = x[k] - h0
+        probe[k] = up
+        let fUp = try map.value(at: probe)
+        probe[k] = down
+        let fDown = try map.value(at: probe)
+        probe[k] = x[k]
+        let width = up - down
+        return (zip(fUp, fDown).map { ($0 - $1) / width }, fUp, fDown, width / 2, up - x[k], x[k] - down)
+    }
+
+    static func central(_ map: any VectorMap, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
+        let n = x.count, m = map.outputShape.count
+        let kinks = map.hasKinks
+        let f0 = kinks ? try map.value(at: x) : []
+        let r = try ColumnDriver.run(n: n, m: m, x: x, extras: kinks ? 2 : 0) { k, probe, write in
+            let c = try centralColumn(map, x, &probe, k, step.step(at: x[k], method: .central))
+            write(0, c.column)
+            if kinks {
+                write(1, f0.indices.map { (f0[$0] - c.down[$0]) / c.hDown })
+                write(2, f0.indices.map { (c.up[$0] - f0[$0]) / c.hUp })
+            }
+            return c.h
+        }
+        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 2 * n + (kinks ? 1 : 0),
+                                      errorEstimate: nil, left: kinks ? r.extras[0] : nil, right: kinks ? r.extras[1] : nil)
+    }
+
+    /// Richardson's tableau on D(h), D(h/2), D(h/4): R1 = (4D(h/2) − D(h))/3, R1′ likewise from h/2,
+    /// R2 = (16R1′ − R1)/15; the estimate is |R2 − R1′| (truncation) plus the round-off 16ε·|f|/h.
+    static func richardson(_ map: any VectorMap, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
+        let n = x.count, m = map.outputShape.count
+        let r = try ColumnDriver.run(n: n, m: m, x: x, extras: 1) { k, probe, write in
+            let h = step.step(at: x[k], method: .richardson)
+            let d0 = try centralColumn(map, x, &probe, k, h), d1 = try centralColumn(map, x, &probe, k, h / 2)
+            let d2 = try centralColumn(map, x, &probe, k, h / 4)
+            var best = [Double](repeating: 0, count: m), error = [Double](repeating: 0, count: m)
+            for i in 0..<m {
+                let r1 = (4 * d1.column[i] - d0.column[i]) / 3, r1b = (4 * d2.column[i] - d1.column[i]) / 3
+                best[i] = (16 * r1b - r1) / 15
+                // Truncation: the last extrapolation's change. Round-off: ε·|f| per evaluation, divided by the
+                // smallest width h/2 and grown ~16/15·4 by the tableau.
+                let roundOff = 16 * Double.ulpOfOne * max(abs(d2.up[i]), abs(d2.down[i]), 1e-300) / h
+                error[i] = abs(best[i] - r1b) + roundOff
+            }
+            write(0, best)
+            write(1, error)
+            return d0.h
+        }
+        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 6 * n, errorEstimate: r.extras[0],
+                                      left: nil, right: nil)
     }
 
     /// Refuses up front a Jacobian whose dense copies (analytic and finite-difference) would not fit in memory.
@@ -97,10 +167,53 @@ public enum FiniteDifference {
     }
 }
 
-/// Disjoint columns of one buffer, written by several workers at once.
+/// Runs a per-column computation over n columns on the machine's cores. Column k writes row k of the n×m
+/// main output and of `extras` further n×m outputs (each contiguous), and returns its step.
+enum ColumnDriver {
+    typealias Body = @Sendable (_ k: Int, _ probe: inout [Double], _ write: (Int, [Double]) -> Void) throws -> Double
+
+    static func run(n: Int, m: Int, x: [Double], extras: Int, body: @escaping Body) throws
+        -> (main: Matrix, extras: [Matrix], steps: [Double])
+    {
+        let workers = n * max(m, 1) >= 20_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        let chunk = (n + workers - 1) / max(workers, 1)
+        let failures = FailureBox()
+        let extraBuffers = (0..<extras).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: max(n * m, 1)) }
+        defer { extraBuffers.forEach { $0.deallocate() } }
+        let steps = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+        defer { steps.deallocate() }
+        // Every entry of the main output is written unless a column throws, and then the result is dropped.
+        let main = [Double](unsafeUninitializedCapacity: n * m) { buffer, count in
+            let shared = SharedBuffers(targets: [buffer.baseAddress] + extraBuffers, steps: steps)
+            let work: @Sendable (Int) -> Void = { w in
+                var probe = x
+                for k in (w * chunk)..<min(n, (w + 1) * chunk) {
+                    do {
+                        shared.steps[k] = try body(k, &probe) { output, values in
+                            guard let target = shared.targets[output] else { return }
+                            for i in 0..<m { target[k * m + i] = values[i] }
+                        }
+                    } catch {
+                        failures.record(error)
+                        return
+                    }
+                }
+            }
+            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+            if failures.first != nil { buffer.initialize(repeating: 0) }
+            count = n * m
+        }
+        if let e = failures.first { throw e }
+        return (Matrix(unchecked: n, m, main),
+                extraBuffers.map { Matrix(unchecked: n, m, Array(UnsafeBufferPointer(start: $0, count: n * m))) },
+                Array(UnsafeBufferPointer(start: steps, count: n)))
+    }
+}
+
+/// Disjoint rows of several buffers, written by several workers at once.
 private struct SharedBuffers: @unchecked Sendable {
-    let jacobian: UnsafeMutableBufferPointer<Double>
-    let steps: UnsafeMutableBufferPointer<Double>
+    let targets: [UnsafeMutablePointer<Double>?]
+    let steps: UnsafeMutablePointer<Double>
 }
 
 /// The first error any worker hit.

@@ -14,6 +14,7 @@ public struct Pipeline: VectorMap {
 
     public var name: String { stages.map(\.name).joined(separator: " | ") }
     public var inputShape: Shape { stages[0].inputShape }
+    public var hasKinks: Bool { stages.contains { $0.hasKinks } }
     public var outputShape: Shape { stages[stages.count - 1].outputShape }
     public var formula: String {
         (1...stages.count).reversed().map { "J(f\($0))" }.joined(separator: "·")

@@ -16,10 +16,14 @@ public protocol VectorMap: Sendable {
     func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian)
     /// A reproducible random point inside the domain (uniform in [−1, 1) unless the map needs otherwise).
     func samplePoint(using rng: inout SplitMix64) -> [Double]
+    /// Whether the map has branches (relu's kink at 0): the checker then keeps one-sided difference quotients
+    /// and accepts an analytic value between them where x ± h straddles a kink.
+    var hasKinks: Bool { get }
 }
 
 extension VectorMap {
     public var constants: [NamedConstant] { [] }
+    public var hasKinks: Bool { false }
     public func value(at x: [Double]) throws -> [Double] { try evaluate(at: x).value }
     public func samplePoint(using rng: inout SplitMix64) -> [Double] {
         rng.uniform(count: inputShape.count, -1, 1)

@@ -4,6 +4,7 @@ import JacobianKit
 
 extension Layout: ExpressibleByArgument {}
 extension LinearVariable: ExpressibleByArgument {}
+extension CheckMethod: ExpressibleByArgument {}
 
 /// Parsing of the command line's value formats, each failure one sentence.
 enum Arguments {

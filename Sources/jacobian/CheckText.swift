@@ -11,7 +11,7 @@ enum CheckText {
         Output.line()
         Output.line("analytic \(name) (\(r.analytic.rows)×\(r.analytic.columns), \(r.structure); J = \(r.formula)):")
         Output.line(Output.matrix(r.analytic))
-        Output.line("finite-difference \(name) (central, \(r.step.rule), \(r.evaluations) evaluations):")
+        Output.line("finite-difference \(name) (\(r.method.rawValue), \(r.step.rule), \(r.evaluations) evaluations):")
         Output.line(Output.matrix(r.finiteDifferences))
         Output.line()
         Output.line("step h: \(Output.sci(r.step.min))" + (r.step.max != r.step.min ? " … \(Output.sci(r.step.max))" : ""))
@@ -19,8 +19,23 @@ enum CheckText {
             let entry = entryName(w, map: map)
             Output.line("max |Δ| = \(Output.sci(r.maxAbsoluteError)) at \(entry) (row \(w.row), column \(w.column)): analytic \(Output.number(w.analytic, digits: 10)), finite difference \(Output.number(w.finiteDifference, digits: 10))")
         }
+        if let e = r.worst?.errorEstimate, let w = r.worst {
+            let verdict = w.absoluteError > e ? "larger than" : "within"
+            Output.line("the finite difference's own error estimate there is \(Output.sci(e)): the mismatch is \(verdict) the checker's uncertainty (largest estimate \(Output.sci(r.maxErrorEstimate ?? 0)))")
+        }
         Output.line("max relative error = \(Output.sci(r.maxRelativeError))")
         Output.line("mismatched entries: \(r.mismatches) / \(r.total) (an entry passes when \(r.tolerance.rule))")
+        if !r.kinks.isEmpty {
+            let inside = r.kinks.filter(\.inside).count
+            Output.line("kinks: \(r.kinks.count) entr\(r.kinks.count == 1 ? "y" : "ies") where x ± h straddles a branch; "
+                        + "\(inside) with the analytic value between the one-sided quotients (passed as one-sided derivatives):")
+            for k in r.kinks.prefix(8) {
+                let entry = "∂" + map.outputShape.coordinateName(k.output, symbol: "y") + "/∂" + map.inputShape.coordinateName(k.input, symbol: "x")
+                Output.line("  \(entry) at x_\(k.input) = \(Output.number(r.input[k.input], digits: 6)): left \(Output.number(k.left)), right \(Output.number(k.right)), analytic \(Output.number(k.analytic)) \(k.inside ? "✓ inside" : "✗ outside")")
+            }
+            if r.kinks.count > 8 { Output.line("  … \(r.kinks.count - 8) more") }
+        }
+        if let s = r.stepStudy { printStepStudy(s, map: map) }
         if let b = r.blame {
             Output.line("blame: stage \(b.stage) (\(b.map)) fails its own check at its input; worst entry row \(b.worst.row), column \(b.worst.column): analytic \(Output.number(b.worst.analytic)), finite difference \(Output.number(b.worst.finiteDifference))")
         }
@@ -30,5 +45,28 @@ enum CheckText {
     /// "∂y_3/∂x_7", or "∂y_0/∂X[1,2]" for a matrix input.
     static func entryName(_ w: CheckEntry, map: any VectorMap) -> String {
         "∂" + map.outputShape.coordinateName(w.output, symbol: "y") + "/∂" + map.inputShape.coordinateName(w.input, symbol: "x")
+    }
+
+    /// The error-against-h table, the optimum marked.
+    static func printStepStudy(_ s: StepStudy, map: any VectorMap) {
+        let entry = "∂" + map.outputShape.coordinateName(s.output, symbol: "y") + "/∂" + map.inputShape.coordinateName(s.input, symbol: "x")
+        Output.line("error of central differences against h for \(entry) (analytic \(Output.number(s.analytic, digits: 12))):")
+        Output.line("         h   central difference       |error|")
+        for row in s.rows {
+            let mark = row.h == s.best.h ? "  ← smallest" : ""
+            Output.line(String(format: "  %8.1e   %18.12f   %11.2e", row.h, row.centralDifference, row.error) + mark)
+        }
+        Output.line("larger h: truncation error, falling as h²; smaller h: round-off, rising as ε/h.")
+    }
+
+    /// A directional check's text form.
+    static func print(_ r: DirectionalCheck.Report, map: any VectorMap) {
+        Output.line("directional check of \(r.map): \(map.inputShape.space) → \(map.outputShape.space), vᵀJu for \(r.directions.count) seeded random unit pairs (u, v)")
+        Output.line("cost: \(r.evaluations) evaluations of f and \(r.directions.count) Jacobian–vector products (J is never formed); h = \(Output.sci(r.step))")
+        for (k, d) in r.directions.enumerated() {
+            Output.line("  \(k + 1): analytic \(Output.number(d.analytic, digits: 12)), finite difference \(Output.number(d.finiteDifference, digits: 12)), |Δ| \(Output.sci(d.absoluteError)) \(d.passed ? "✓" : "✗")")
+        }
+        Output.line("max |Δ| = \(Output.sci(r.maxAbsoluteError)), max relative error = \(Output.sci(r.maxRelativeError)) (an entry passes when \(r.tolerance.rule))")
+        Output.line(r.passed ? "PASS" : "FAIL")
     }
 }

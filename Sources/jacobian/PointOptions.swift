@@ -72,10 +72,10 @@ struct PointOptions: ParsableArguments {
     }
 
     /// Builds the map and picks the point (--at, or a seeded random point in the map's domain).
-    func resolve() throws -> (map: any VectorMap, point: [Double]) {
+    func resolve(checkSize: Bool = true) throws -> (map: any VectorMap, point: [Double]) {
         let map = try Catalog.build(self.map, shape: inputShape(), options: mapOptions())
         let n = map.inputShape.count
-        try FiniteDifference.ensureFits(rows: map.outputShape.count, columns: n)
+        if checkSize { try FiniteDifference.ensureFits(rows: map.outputShape.count, columns: n) }
         if let a = at {
             let x = try Arguments.numbers(a, option: "--at")
             guard x.count == n else {

@@ -149,6 +149,8 @@ struct CommandLineTests {
         (["check", "softmax", "--shape", "3by4"], "RxC"),
         (["check", "mse", "--dim", "2", "--param", "t=1,2,3"], "--param t has 3 numbers"),
         (["check", "softmax", "--step", "-1"], "--step"),
+        (["check", "softmax", "--directions", "0"], "--directions must be a positive whole number"),
+        (["check", "softmax", "--method", "secant"], "central"),
         (["xor", "--iters=-5"], "--iters must be zero or a positive whole number"),
         (["xor", "--every", "0"], "--every must be a positive whole number"),
         (["xor", "--lr", "0"], "--lr must be a positive finite number"),
@@ -259,4 +261,25 @@ func shellWords(_ line: String) -> [String] {
     }
     if !current.isEmpty { words.append(current) }
     return words
+
+    @Test("check --help documents each method with its cost and error order")
+    func checkHelpDocumentsMethods() throws {
+        let help = try jacobian("check", "--help").stdout
+        for text in ["central", "2n evaluations", "O(h²)", "richardson", "6n evaluations", "O(h⁶)", "complex-step",
+                     "n complex evaluations", "--steps", "--directions"] {
+            #expect(help.contains(text), "\(text)")
+        }
+    }
+
+    @Test("kinks, the step table and directional checks through the binary")
+    func checkExplains() throws {
+        let kink = try jacobian("check", "relu", "--dim", "3", "--at", "0,1e-7,-2")
+        #expect(kink.status == 0 && kink.stdout.contains("kinks: 2 entries") && kink.stdout.contains("✓ inside"))
+        let steps = try jacobian("check", "log-softmax", "--dim", "4", "--method", "richardson", "--steps")
+        #expect(steps.status == 0 && steps.stdout.contains("← smallest") && steps.stdout.contains("own error estimate"))
+        let big = try jacobian("check", "softmax", "--dim", "300000", "--directions", "3", "--json")
+        #expect(big.status == 0, "\(big.stderr)")
+        let report = try jsonObject(big.stdout)
+        #expect(report["passed"] as? Bool == true && report["evaluations"] as? Int == 6)
+    }
 }

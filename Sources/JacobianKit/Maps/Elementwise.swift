@@ -33,6 +33,14 @@ public struct Elementwise: VectorMap {
         self.inputShape = shape
     }
 
+    /// relu and leaky-relu have a kink at 0.
+    public var hasKinks: Bool {
+        switch function {
+        case .relu, .leakyRelu: return true
+        default: return false
+        }
+    }
+
     public var formula: String {
         switch function {
         case .sigmoid: return "diag(σ(x)⊙(1−σ(x)))"

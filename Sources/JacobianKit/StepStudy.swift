@@ -1,0 +1,40 @@
+/// Error of central differences against the analytic value of one entry, for h from 1e-1 down to 1e-12:
+/// truncation error falls as h² while round-off rises as ε/h, so the error has a minimum in between.
+public struct StepStudy: Codable, Sendable {
+    /// One row of the table.
+    public struct Row: Codable, Sendable {
+        public var h: Double
+        public var centralDifference: Double
+        public var error: Double
+    }
+
+    /// The entry studied: ∂y_output/∂x_input.
+    public var output: Int
+    public var input: Int
+    /// Its analytic value.
+    public var analytic: Double
+    /// One row per step.
+    public var rows: [Row]
+    /// The step with the smallest error.
+    public var best: Row
+
+    /// The table for entry (output, input) of `map` at `x`, with h_j = h·max(1, |x_j|) as `auto` scales it.
+    public static func run(_ map: any VectorMap, at x: [Double], output: Int, input: Int) throws -> StepStudy {
+        let analytic = try map.evaluate(at: x).jacobian.entry(output, input)
+        var probe = x
+        var rows: [Row] = []
+        for e in 1...12 {
+            let h = pow10(-e) * max(1, abs(x[input]))
+            let c = try FiniteDifference.centralColumn(map, x, &probe, input, h)
+            rows.append(Row(h: c.h, centralDifference: c.column[output], error: abs(c.column[output] - analytic)))
+        }
+        let best = rows.min { $0.error < $1.error }!
+        return StepStudy(output: output, input: input, analytic: analytic, rows: rows, best: best)
+    }
+
+    private static func pow10(_ e: Int) -> Double {
+        var v = 1.0
+        for _ in 0..<(-e) { v /= 10 }
+        return v
+    }
+}
