@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -18,7 +19,10 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
-        .target(name: "JacobianKit", dependencies: ["CLinAlg", "CZlib", "CSystem"]),
+        .target(
+            name: "JacobianKit",
+            dependencies: ["CLinAlg", "CZlib", "CSystem", .product(name: "ComplexModule", package: "swift-numerics"),
+                           .product(name: "RealModule", package: "swift-numerics")]),
         .executableTarget(
             name: "jacobian",
             dependencies: [

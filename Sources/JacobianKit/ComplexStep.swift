@@ -1,6 +1,131 @@
-/// The complex-step derivative (not yet available for any map).
+import ComplexModule
+import RealModule
+
+/// A complex number of Doubles (swift-numerics).
+public typealias ComplexDouble = Complex<Double>
+
+/// A map that is real-analytic and can be evaluated on complex inputs, so the complex step applies:
+/// f(x + ih·e_j) = f(x) + ih·∂f/∂x_j + O(h²), hence ∂f/∂x_j = Im f(x + ih·e_j)/h with no subtraction.
+public protocol ComplexEvaluable: Sendable {
+    /// f at complex z (the same formula as `value(at:)`, with complex arithmetic); nil-free, may throw.
+    func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble]
+    /// Whether this instance is analytic (false for relu and leaky-relu).
+    var supportsComplexStep: Bool { get }
+}
+
+extension ComplexEvaluable {
+    public var supportsComplexStep: Bool { true }
+}
+
+/// The complex-step derivative, column by column.
 enum ComplexStep {
+    /// Jᵀ by the complex step (n complex evaluations), or a one-sentence error for maps it cannot take.
     static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws -> FiniteDifferenceResult {
-        throw JacobianError.invalidArgument("--method complex-step is not available for \(map.name) yet; use central or richardson.")
+        guard let analytic = map as? ComplexEvaluable, analytic.supportsComplexStep else {
+            throw JacobianError.invalidArgument(
+                "--method complex-step needs a real-analytic map, and \(map.name) is not (relu and leaky-relu have kinks); use --method central or richardson.")
+        }
+        let n = x.count, m = map.outputShape.count
+        let base = x.map { ComplexDouble($0, 0) }
+        let r = try ColumnDriver.run(n: n, m: m, x: x, extras: 0) { k, _, write in
+            let h = step.step(at: x[k], method: .complexStep)
+            var z = base
+            z[k] = ComplexDouble(x[k], h)
+            write(0, try analytic.complexValue(at: z).map { $0.imaginary / h })
+            return h
+        }
+        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: n, errorEstimate: nil,
+                                      left: nil, right: nil)
+    }
+}
+
+extension Pipeline: ComplexEvaluable {
+    public var supportsComplexStep: Bool {
+        stages.allSatisfy { ($0 as? ComplexEvaluable)?.supportsComplexStep ?? false }
+    }
+
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        var v = z
+        for s in stages {
+            guard let c = s as? ComplexEvaluable else {
+                throw JacobianError.invalidArgument("\(s.name) cannot be evaluated on complex numbers")
+            }
+            v = try c.complexValue(at: v)
+        }
+        return v
+    }
+}
+
+extension Elementwise: ComplexEvaluable {
+    public var supportsComplexStep: Bool {
+        switch function {
+        case .relu, .leakyRelu: return false
+        default: return true
+        }
+    }
+
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        try z.map { v in
+            switch function {
+            case .sigmoid: return 1 / (1 + .exp(-v))
+            case .tanh: return .tanh(v)
+            case .exp: return .exp(v)
+            case .log:
+                guard v.real > 0 else { throw JacobianError.outsideDomain("log needs every coordinate > 0") }
+                return .log(v)
+            case .sin: return .sin(v)
+            case .relu, .leakyRelu:
+                throw JacobianError.invalidArgument("\(name) is not real-analytic")
+            }
+        }
+    }
+}
+
+/// log Σ exp(z_i), shifted by the largest real part (a constant, so still analytic).
+func complexLogSumExp(_ z: [ComplexDouble]) -> ComplexDouble {
+    let m = z.map(\.real).max() ?? 0
+    return ComplexDouble(m, 0) + .log(z.reduce(ComplexDouble.zero) { $0 + .exp($1 - ComplexDouble(m, 0)) })
+}
+
+extension Softmax: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        let lse = complexLogSumExp(z)
+        return z.map { .exp($0 - lse) }
+    }
+}
+
+extension LogSoftmax: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        let lse = complexLogSumExp(z)
+        return z.map { $0 - lse }
+    }
+}
+
+extension MeanSquaredError: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        // ½Σ(z − t)², without conjugation: the analytic continuation.
+        [zip(z, target).reduce(ComplexDouble.zero) { $0 + ($1.0 - ComplexDouble($1.1, 0)) * ($1.0 - ComplexDouble($1.1, 0)) } / 2]
+    }
+}
+
+extension CrossEntropy: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        [zip(z, target).reduce(ComplexDouble.zero) { $1.1 == 0 ? $0 : $0 - ComplexDouble($1.1, 0) * .log($1.0) }]
+    }
+}
+
+extension BinaryCrossEntropy: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        [zip(z, target).reduce(ComplexDouble.zero) { acc, pt in
+            let (p, t) = pt
+            return acc - ComplexDouble(t, 0) * .log(p) - ComplexDouble(1 - t, 0) * .log(1 - p)
+        }]
+    }
+}
+
+extension SoftmaxCrossEntropy: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        let lse = complexLogSumExp(z)
+        return [zip(z, target).reduce(ComplexDouble.zero) { $0 - ComplexDouble($1.1, 0) * ($1.0 - lse) }]
     }
 }

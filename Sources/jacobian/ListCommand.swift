@@ -11,26 +11,29 @@ struct ListCommand: ParsableCommand {
 
     struct Row: Encodable {
         var name, signature, definition, jacobian, parameters, shapeFlag: String
+        var complexStep: Bool
     }
 
     func run() throws {
         let rows = Catalog.entries.map { e -> Row in
             let map = try? Catalog.build(e.name, shape: nil, options: MapOptions())
             let flag = e.input == .vector ? "--dim N" : e.input == .layer ? "--dim N (--shape RxC with --wrt W)" : "--shape RxC"
+            let complex = (map as? ComplexEvaluable)?.supportsComplexStep ?? false
             return Row(name: e.name, signature: e.signature, definition: e.definition,
-                       jacobian: map?.formula ?? "", parameters: e.parameters, shapeFlag: flag)
+                       jacobian: map?.formula ?? "", parameters: e.parameters, shapeFlag: flag, complexStep: complex)
         }
         if json { return try Output.json(rows) }
         let w0 = rows.map(\.name.count).max()!, w1 = rows.map(\.signature.count).max()!
         let w2 = rows.map(\.definition.count).max()!, w3 = rows.map(\.jacobian.count).max()!
         func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-        Output.line(pad("map", w0) + "  " + pad("shapes", w1) + "  " + pad("y =", w2) + "  " + pad("Jacobian (numerator)", w3) + "  constants")
+        Output.line(pad("map", w0) + "  " + pad("shapes", w1) + "  " + pad("y =", w2) + "  " + pad("Jacobian (numerator)", w3) + "  cs  constants")
         for r in rows {
             Output.line(pad(r.name, w0) + "  " + pad(r.signature, w1) + "  " + pad(r.definition, w2) + "  "
-                        + pad(r.jacobian, w3) + "  " + r.parameters)
+                        + pad(r.jacobian, w3) + "  " + (r.complexStep ? "✓ " : "– ") + "  " + r.parameters)
         }
         Output.line()
         Output.line("Pipelines: \"sigmoid | softmax\" is softmax(sigmoid(x)). Matrices are vectorized row-major.")
         Output.line("Constants are drawn from --seed unless set with --param NAME=v1,v2,… (row-major).")
+        Output.line("cs: ✓ the map is real-analytic and supports 'jacobian check MAP --method complex-step'.")
     }
 }

@@ -87,3 +87,48 @@ struct CheckMethodTests {
         #expect(!broken.passed)
     }
 }
+
+@Suite("Complex step")
+struct ComplexStepTests {
+    @Test("the complex step agrees with the analytic Jacobian to 1e-14 relative on every map that supports it",
+          arguments: Catalog.names)
+    func agreesToRounding(name: String) throws {
+        for c in catalogCases() where c.name == name {
+            for seed in testSeeds {
+                var options = c.options
+                options.seed = seed
+                let map = try Catalog.build(name, shape: c.shape, options: options)
+                guard let analytic = map as? ComplexEvaluable, analytic.supportsComplexStep else {
+                    #expect(name == "relu" || name == "leaky-relu", "\(name) should support the complex step")
+                    #expect(throws: JacobianError.self) { try GradientCheck(method: .complexStep).run(map, at: [Double](repeating: 0.5, count: map.inputShape.count)) }
+                    continue
+                }
+                var rng = SplitMix64(seed: seed)
+                let x = map.samplePoint(using: &rng)
+                for layout in Layout.allCases {
+                    let r = try GradientCheck(layout: layout, method: .complexStep).run(map, at: x)
+                    #expect(r.evaluations == x.count)
+                    if name == "inverse" {
+                        // −X⁻¹ ⊗ X⁻ᵀ: LAPACK's inverse is accurate normwise, so its small entries carry errors of
+                        // the size of the largest ones. Normwise 1e-14; entrywise 1e-13.
+                        let normwise = r.maxAbsoluteError / r.analytic.matrix.maxAbs
+                        #expect(normwise <= 1e-14, "\(name) \(c.shape) seed \(seed) \(layout): normwise \(normwise)")
+                        #expect(r.maxRelativeError <= 1e-13, "\(name) \(c.shape) seed \(seed) \(layout): \(r.maxRelativeError)")
+                    } else {
+                        #expect(r.maxRelativeError <= 1e-14, "\(name) \(c.shape) seed \(seed) \(layout): \(r.maxRelativeError)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a pipeline of analytic maps takes the complex step; one with relu does not")
+    func pipelines() throws {
+        let smooth = try Catalog.build("linear | tanh | softmax | cross-entropy", shape: .vector(5), options: MapOptions())
+        var rng = SplitMix64(seed: 3)
+        let r = try GradientCheck(method: .complexStep).run(smooth, at: smooth.samplePoint(using: &rng))
+        #expect(r.maxRelativeError <= 1e-14)
+        let kinked = try Catalog.build("linear | relu | mse", shape: .vector(5), options: MapOptions())
+        #expect((kinked as? ComplexEvaluable)?.supportsComplexStep == false)
+    }
+}
