@@ -75,6 +75,8 @@ public struct StepSummary: Codable, Equatable, Sendable {
     public var min: Double
     /// The largest h used.
     public var max: Double
+    /// The h used for each coordinate.
+    public var values: [Double] = []
 }
 
 /// A factor of a failing pipeline that fails its own check.

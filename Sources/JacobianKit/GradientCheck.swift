@@ -45,7 +45,8 @@ public struct GradientCheck: Sendable {
         report.value = value
         report.structure = analytic.structureName
         report.chainOrder = order
-        report.step = StepSummary(rule: step.description(for: method), min: fd.steps.min() ?? 0, max: fd.steps.max() ?? 0)
+        report.step = StepSummary(rule: step.description(for: method), min: fd.steps.min() ?? 0, max: fd.steps.max() ?? 0,
+                                  values: fd.steps)
         report.evaluations = fd.evaluations
         if !report.passed, let p = map as? Pipeline, let c = pipelineChain {
             for (k, stage) in p.stages.enumerated() {

@@ -14,7 +14,9 @@ enum CheckText {
         Output.line("finite-difference \(name) (\(r.method.rawValue), \(r.step.rule), \(r.evaluations) evaluations):")
         Output.line(Output.matrix(r.finiteDifferences))
         Output.line()
-        Output.line("step h: \(Output.sci(r.step.min))" + (r.step.max != r.step.min ? " … \(Output.sci(r.step.max))" : ""))
+        Output.line("step (\(r.step.rule)): h = " + (r.step.max == r.step.min
+            ? "\(Output.sci(r.step.min)) for every coordinate"
+            : Output.vector(r.step.values, format: Output.sci) + " per coordinate"))
         if let w = r.worst {
             let entry = entryName(w, map: map)
             Output.line("max |Δ| = \(Output.sci(r.maxAbsoluteError)) at \(entry) (row \(w.row), column \(w.column)): analytic \(Output.number(w.analytic, digits: 10)), finite difference \(Output.number(w.finiteDifference, digits: 10))")
@@ -37,7 +39,14 @@ enum CheckText {
         }
         if let s = r.stepStudy { printStepStudy(s, map: map) }
         if let b = r.blame {
-            Output.line("blame: stage \(b.stage) (\(b.map)) fails its own check at its input; worst entry row \(b.worst.row), column \(b.worst.column): analytic \(Output.number(b.worst.analytic)), finite difference \(Output.number(b.worst.finiteDifference))")
+            var entry = "row \(b.worst.row), column \(b.worst.column)"
+            if let p = map as? Pipeline, b.stage - 1 < p.stages.count {
+                let stage = p.stages[b.stage - 1]
+                entry = "∂" + stage.outputShape.coordinateName(b.worst.output, symbol: "y") + "/∂"
+                    + stage.inputShape.coordinateName(b.worst.input, symbol: "x") + " (" + entry + " of its own Jacobian)"
+            }
+            Output.line("blame: stage \(b.stage) (\(b.map)) fails its own check at its input; its worst entry is \(entry): "
+                        + "analytic \(Output.number(b.worst.analytic)), finite difference \(Output.number(b.worst.finiteDifference))")
         }
         Output.line(r.passed ? "PASS" : "FAIL")
     }

@@ -49,9 +49,9 @@ enum Output {
     static func sci(_ v: Double) -> String { v == 0 ? "0" : String(format: "%.2g", v) }
 
     /// A vector on one line, abbreviated past `limit` entries.
-    static func vector(_ v: [Double], limit: Int = 10) -> String {
-        if v.count <= limit { return "[" + v.map { number($0) }.joined(separator: ", ") + "]" }
-        let head = v.prefix(limit / 2).map { number($0) }, tail = v.suffix(limit / 2 - 1).map { number($0) }
+    static func vector(_ v: [Double], limit: Int = 10, format: (Double) -> String = { number($0) }) -> String {
+        if v.count <= limit { return "[" + v.map(format).joined(separator: ", ") + "]" }
+        let head = v.prefix(limit / 2).map(format), tail = v.suffix(limit / 2 - 1).map(format)
         return "[" + (head + ["… \(v.count - head.count - tail.count) more …"] + tail).joined(separator: ", ") + "]"
     }
 
