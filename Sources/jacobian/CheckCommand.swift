@@ -80,8 +80,10 @@ struct CheckCommand: ParsableCommand {
                 if point.json { try Output.json(report) } else { CheckText.print(report, map: map) }
                 return
             }
+            if let path = point.npy { try OutputPath.ensureWritable(path) }
             let (map, x) = try point.resolve()
             var report = try checker.run(map, at: x)
+            if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
             if steps, let w = report.worst { report.stepStudy = try StepStudy.run(map, at: x, output: w.output, input: w.input) }
             passed = report.passed
             if point.json { try Output.json(report) } else { CheckText.print(report, map: map, random: point.at == nil, seed: point.seed) }

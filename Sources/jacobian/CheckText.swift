@@ -14,6 +14,7 @@ enum CheckText {
         Output.line("finite-difference \(name) (\(r.method.rawValue), \(r.step.rule), \(r.evaluations) evaluations):")
         Output.line(Output.matrix(r.finiteDifferences))
         Output.line()
+        if let grid = errorMap(r) { Output.line(grid) }
         Output.line("step (\(r.step.rule)): h = " + (r.step.max == r.step.min
             ? "\(Output.sci(r.step.min)) for every coordinate"
             : Output.vector(r.step.values, format: Output.sci) + " per coordinate"))
@@ -77,5 +78,25 @@ enum CheckText {
         }
         Output.line("max |Δ| = \(Output.sci(r.maxAbsoluteError)), max relative error = \(Output.sci(r.maxRelativeError)) (an entry passes when \(r.tolerance.rule))")
         Output.line(r.passed ? "PASS" : "FAIL")
+    }
+
+    /// A shaded grid of each entry's relative error |a − fd|/max(|a|,|fd|), worst entry ◆, for Jacobians up to
+    /// 60 columns and 40 rows (nil otherwise).
+    static func errorMap(_ r: CheckReport) -> String? {
+        let rows = r.analytic.rows, columns = r.analytic.columns
+        guard rows <= 40, columns <= 60, rows * columns > 1 else { return nil }
+        var lines = ["relative error per entry (\(r.layout == .numerator ? "rows: outputs, columns: inputs" : "rows: inputs, columns: outputs")):"]
+        for i in 0..<rows {
+            var line = "  "
+            for j in 0..<columns {
+                if let w = r.worst, w.row == i, w.column == j, w.absoluteError > 0 { line += "◆"; continue }
+                let a = r.analytic.entry(i, j), f = r.finiteDifferences[i, j]
+                let rel = a == f ? 0 : abs(a - f) / max(abs(a), abs(f), 1e-300)
+                line += rel == 0 ? "·" : rel < 1e-12 ? "░" : rel < 1e-9 ? "▒" : rel < 1e-6 ? "▓" : "█"
+            }
+            lines.append(line)
+        }
+        lines.append("  · exact   ░ < 1e-12   ▒ < 1e-9   ▓ < 1e-6   █ ≥ 1e-6   ◆ largest |Δ|")
+        return lines.joined(separator: "\n")
     }
 }

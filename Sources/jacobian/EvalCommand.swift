@@ -32,6 +32,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         try Output.reportingErrors {
+            if let path = point.npy { try OutputPath.ensureWritable(path) }
             let (map, x) = try point.resolve()
             let layout = point.layout
             var value: [Double], jacobian: Jacobian, order: ChainOrder?, factors: [String]?
@@ -47,6 +48,7 @@ struct EvalCommand: ParsableCommand {
                 (value, jacobian) = (r.value, r.jacobian.oriented(layout))
             }
             let dense = jacobian.matrix
+            if let path = point.npy { try dense.writeNPY(to: path) }
             if point.json {
                 return try Output.json(Result(
                     map: map.name, layout: layout, inputShape: map.inputShape.dimensions,

@@ -73,6 +73,9 @@ struct MNISTCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per epoch and a summary.")
     var json = false
 
+    @Option(help: ArgumentHelp("Write the loss curve as an SVG file.", valueName: "file.svg"))
+    var plot: String?
+
     mutating func validate() throws {
         _ = try hiddenSizes()
         if epochs < 0 { throw ValidationError("--epochs must be zero or a positive whole number, but got \(epochs).") }
@@ -103,6 +106,7 @@ struct MNISTCommand: ParsableCommand {
         BLAS.useOwnThreads(ProcessInfo.processInfo.activeProcessorCount)
         try Output.reportingErrors {
             if let path = save { try ModelFile.ensureWritable(path) }
+            if let path = plot { try OutputPath.ensureWritable(path) }
             var network: MLP
             if let path = load {
                 network = try ModelFile.read(path)
@@ -128,7 +132,7 @@ struct MNISTCommand: ParsableCommand {
             options.layout = layout
             options.schedule = !constantLr
             if epochs == 0 && (explain || check) && load == nil { return }
-            network = try MNISTRun(options: options, json: json).run(network, train: train, test: test)
+            network = try MNISTRun(options: options, json: json, plot: plot).run(network, train: train, test: test)
             if let path = save {
                 try ModelFile.write(network, to: path)
                 if !json { Output.line("saved the model to \(path)") }

@@ -5,6 +5,8 @@ import JacobianKit
 struct MNISTRun {
     let options: TrainingOptions
     let json: Bool
+    /// Where to write the loss curve as SVG, if anywhere.
+    var plot: String?
 
     struct Summary: Encodable {
         var testAccuracy: Double, layout: Layout, seconds: Double, epochs: Int, sizes: [Int], activation: Activation
@@ -21,9 +23,14 @@ struct MNISTRun {
                         + (options.l2 > 0 ? ", L2 \(options.l2)" : "") + ", \(options.layout.rawValue) layout")
         }
         var losses: [Double] = []
+        var curve: [(x: Double, y: Double)] = []
         for epoch in 0..<options.epochs {
-            var lastShown = 0
+            var lastShown = 0, lastSampled = 0
             var stats = trainer.trainEpoch(train, epoch: epoch) { done, total, loss in
+                if done - lastSampled >= max(1, total / 20) || done == total {
+                    lastSampled = done
+                    curve.append((Double(epoch) + Double(done) / Double(total), loss))
+                }
                 guard !json else { return }
                 if tty {
                     if done - lastShown >= total / 50 || done == total {
@@ -52,6 +59,10 @@ struct MNISTRun {
         let predictions = network.predictions(test)
         let accuracy = Double(zip(predictions, test.labels).filter { $0 == Int($1) }.count) / Double(test.count)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        let lossCurve = LossCurve(points: curve, xLabel: "epoch", yLabel: "running training loss")
+        if let path = plot {
+            try lossCurve.writeSVG(to: path, title: "MNIST \(network.sizes.map(String.init).joined(separator: "-")) \(network.activation.rawValue), \(options.layout.rawValue) layout")
+        }
         if json {
             try Output.json(Summary(testAccuracy: accuracy, layout: options.layout, seconds: seconds, epochs: options.epochs,
                                     sizes: network.sizes, activation: network.activation))
@@ -59,8 +70,10 @@ struct MNISTRun {
             Output.line()
             Output.line(MNISTDrawing.confusion(predictions, test.labels))
             Output.line(MNISTDrawing.misclassified(predictions, test, count: 4))
+            Output.line(lossCurve.terminal())
             Output.line(String(format: "test accuracy %.2f%% (%d of %d), %.1f s", 100 * accuracy,
                                zip(predictions, test.labels).filter { $0 == Int($1) }.count, test.count, seconds))
+            if let path = plot { Output.line("wrote the loss curve to \(path)") }
         }
         return network
     }

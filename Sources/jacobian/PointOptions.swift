@@ -40,6 +40,10 @@ struct PointOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also write the Jacobian, in the chosen layout, as a NumPy .npy file (float64, C order).",
+                               valueName: "file"))
+    var npy: String?
+
     mutating func validate() throws {
         if let d = dim, d <= 0 { throw ValidationError("--dim must be a positive whole number, but got \(d).") }
         if let o = out, o <= 0 { throw ValidationError("--out must be a positive whole number, but got \(o).") }

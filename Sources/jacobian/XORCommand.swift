@@ -44,6 +44,9 @@ struct XORCommand: ParsableCommand {
     @Flag(help: "Print JSON lines instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Write the loss curve as an SVG file.", valueName: "file.svg"))
+    var plot: String?
+
     mutating func validate() throws {
         if iters < 0 { throw ValidationError("--iters must be zero or a positive whole number, but got \(iters).") }
         if every <= 0 { throw ValidationError("--every must be a positive whole number, but got \(every).") }
@@ -59,6 +62,7 @@ struct XORCommand: ParsableCommand {
     func run() throws {
         BLAS.stopWorkerThreads()
         try Output.reportingErrors {
+            if let path = plot { try OutputPath.ensureWritable(path) }
             let start = try initFile.map(XORWeights.load) ?? XORNetwork(seed: seed)
             if explain { try XORExplain.print(start, layout: layout) }
             if iters == 0 { return }
@@ -70,12 +74,19 @@ struct XORCommand: ParsableCommand {
             let result = try trainer.train(iterations: iters, every: every) { i, e in
                 if json { try? Output.json(Progress(iteration: i, error: e)) } else { Output.line("iteration \(pad(i))  error \(e)") }
             }
+            let curve = LossCurve(points: result.curve.map { ($0.x, $0.loss) }, xLabel: "iteration", yLabel: "summed error e1+e2+e3+e4")
+            if let path = plot {
+                try curve.writeSVG(to: path, title: "XOR 2-4-1, lr \(lr), \(layout.rawValue) layout")
+            }
             if json {
                 return try Output.json(Summary(iterations: result.iterations, error: result.error, outputs: result.outputs,
                                                converged: result.converged, seconds: result.seconds, layout: layout,
                                                theta1: result.network.theta1.rowArrays, theta2: result.network.theta2.rowArrays))
             }
             printSummary(result)
+            Output.line()
+            Output.line(curve.terminal())
+            if let path = plot { Output.line("wrote the loss curve to \(path)") }
         }
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 /// The result of running the built `jacobian` binary.
@@ -267,6 +270,73 @@ struct CommandLineTests {
         #expect(big.status == 0, "\(big.stderr)")
         let report = try jsonObject(big.stdout)
         #expect(report["passed"] as? Bool == true && report["evaluations"] as? Int == 6)
+    }
+
+    @Test("--npy writes a 3×4 Jacobian NumPy loads with the same values", arguments: ["numerator", "denominator"])
+    func npyExport(layout: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jacobian-\(getpid())-\(layout).npy").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // J = W exactly; dyadic entries, so the JSON text parses back exactly whatever the JSON parser.
+        let w = (0..<12).map { Double($0 - 5) / 8 }
+        let r = try jacobian("eval", "linear", "--dim", "4", "--out", "3", "--at", "1,2,3,4", "--layout", layout, "--json",
+                             "--npy", path, "--param", "W=" + w.map { "\($0)" }.joined(separator: ","))
+        #expect(r.status == 0, "\(r.stderr)")
+        let expected = try #require(try jsonObject(r.stdout)["jacobian"] as? [[Double]])
+        let rowsOfW = (0..<3).map { Array(w[($0 * 4)..<($0 * 4 + 4)]) }
+        #expect(expected == (layout == "numerator" ? rowsOfW : (0..<4).map { j in rowsOfW.map { $0[j] } }))
+        // Parse the file as NumPy's format defines it: magic, version 1.0, little-endian header length, dict, data.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(Array(bytes.prefix(8)) == [0x93] + Array("NUMPY".utf8) + [1, 0])
+        let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+        #expect((10 + headerLength) % 64 == 0)
+        let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self)
+        let shape = layout == "numerator" ? "(3, 4)" : "(4, 3)"
+        #expect(header.contains("'descr': '<f8'") && header.contains("'fortran_order': False") && header.contains("'shape': \(shape)"))
+        let values = stride(from: 10 + headerLength, to: bytes.count, by: 8).map { at in
+            Double(bitPattern: bytes[at..<(at + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        }
+        #expect(values == expected.flatMap { $0 })
+        // And through NumPy itself where it is installed.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", "import numpy, json, sys; print(json.dumps(numpy.load(sys.argv[1]).tolist()))", path]
+        let out = Pipe()
+        python.standardOutput = out
+        python.standardError = Pipe()
+        if (try? python.run()) != nil {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            python.waitUntilExit()
+            if python.terminationStatus == 0 {
+                let loaded = try #require(try JSONSerialization.jsonObject(with: data) as? [[Double]])
+                #expect(loaded == expected)
+            }
+        }
+    }
+
+    @Test("--plot writes well-formed SVG for xor and mnist; text output ends with a terminal loss curve")
+    func lossCurves() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jacobian-plot-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let xorSVG = dir.appendingPathComponent("xor.svg"), mnistSVG = dir.appendingPathComponent("mnist.svg")
+        let x = try jacobian("xor", "--iters", "20000", "--plot", xorSVG.path)
+        #expect(x.status == 0 && x.stdout.contains("summed error e1+e2+e3+e4") && x.stdout.contains("iteration"))
+        let m = try jacobian("mnist", "--limit", "1000", "--epochs", "1", "--hidden", "16", "--plot", mnistSVG.path)
+        #expect(m.status == 0 && m.stdout.contains("running training loss"), "\(m.stderr)")
+        for file in [xorSVG, mnistSVG] {
+            let parser = try #require(XMLParser(contentsOf: file))
+            #expect(parser.parse(), "\(file.lastPathComponent) is not well-formed XML")
+            #expect(try String(contentsOf: file, encoding: .utf8).contains("<polyline"))
+        }
+        let bad = try jacobian("xor", "--plot", "/nonexistent/x.svg")
+        #expect(bad.status == 64 && bad.stderr.contains("Cannot save to"))
+    }
+
+    @Test("check prints a per-entry error map with the worst entry marked")
+    func errorMap() throws {
+        let r = try jacobian("check", "exp", "--dim", "4", "--at", "0,1,2,3", "--step", "0.3")
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("relative error per entry") && r.stdout.contains("◆") && r.stdout.contains("█"))
     }
 }
 

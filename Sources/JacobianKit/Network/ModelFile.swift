@@ -8,6 +8,12 @@ public enum ModelFile {
     public static let version: UInt32 = 1
 
     /// Refuses, before any training, a path whose folder is missing or not writable.
+    public static func ensureWritable(_ path: String) throws { try OutputPath.ensureWritable(path) }
+}
+
+/// Checks on paths the tool will write.
+public enum OutputPath {
+    /// Throws one sentence when `path`'s folder is missing or not writable, or `path` is a folder.
     public static func ensureWritable(_ path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -24,7 +30,9 @@ public enum ModelFile {
         }
         try? FileManager.default.removeItem(at: probe)
     }
+}
 
+extension ModelFile {
     /// The bytes of `network` in this format.
     public static func encode(_ network: MLP) -> [UInt8] {
         var out = magic

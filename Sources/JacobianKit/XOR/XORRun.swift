@@ -28,6 +28,14 @@ public enum XORWeights {
     }
 }
 
+/// One point of a loss curve.
+public struct CurvePoint: Codable, Sendable {
+    /// The iteration (or fractional epoch).
+    public var x: Double
+    /// The loss there.
+    public var loss: Double
+}
+
 /// The outcome of an XOR training run.
 public struct XORResult: Sendable {
     /// Iterations run.
@@ -40,6 +48,8 @@ public struct XORResult: Sendable {
     public var network: XORNetwork
     /// Training time in seconds.
     public var seconds: Double
+    /// (iteration, summed error) about 200 times over the run, for a loss curve.
+    public var curve: [CurvePoint] = []
 
     /// Summed error below 0.01 and every output on the right side of 0.5.
     public var converged: Bool {
@@ -52,13 +62,17 @@ extension XORTrainer {
     public func train(iterations: Int, every: Int, report: (Int, Double) -> Void) throws -> XORResult {
         let start = DispatchTime.now().uptimeNanoseconds
         var error = 0.0
+        var curve: [CurvePoint] = []
+        let sample = max(1, iterations / 200)
         for i in 1...iterations {
             error = iterate()
             if i % every == 0 { report(i, error) }
+            if i % sample == 0 || i == 1 { curve.append(CurvePoint(x: Double(i), loss: error)) }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let net = network
         return XORResult(iterations: iterations, error: error,
-                         outputs: try XORNetwork.inputs.map { try net.output($0) }, network: net, seconds: seconds)
+                         outputs: try XORNetwork.inputs.map { try net.output($0) }, network: net, seconds: seconds,
+                         curve: curve)
     }
 }
