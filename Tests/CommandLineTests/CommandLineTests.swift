@@ -37,6 +37,7 @@ func jacobian(arguments: [String]) throws -> Run {
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
     process.environment = env
+    process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -55,7 +56,7 @@ func jsonObject(_ text: String) throws -> [String: Any] {
 
 @Suite("Command line")
 struct CommandLineTests {
-    @Test("--help of every command exits 0 and shows examples", arguments: ["", "list", "eval", "check", "xor", "mnist"])
+    @Test("--help of every command exits 0 and shows examples", arguments: ["", "list", "eval", "check", "xor", "mnist", "demo"])
     func help(command: String) throws {
         let r = command.isEmpty ? try jacobian("--help") : try jacobian(command, "--help")
         #expect(r.status == 0)
@@ -167,6 +168,7 @@ struct CommandLineTests {
         (["mnist", "--save", "/nonexistent/dir/m.jcb"], "Cannot save to '/nonexistent/dir/m.jcb'"),
         (["mnist", "--load", "/nonexistent/m.jcb", "--epochs", "0"], "Cannot load '/nonexistent/m.jcb'"),
         (["mnist", "--activation", "softplus"], "relu"),
+        (["demo", "fourier"], "There is no lesson 'fourier'"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let process = try jacobian(arguments: arguments)
@@ -195,7 +197,7 @@ struct CommandLineTests {
     func xorExplain() throws {
         let r = try jacobian("xor", "--explain", "--iters", "0")
         #expect(r.status == 0)
-        for text in ["J_x(f1)  4×2", "J_θ1(f1)  4×12", "J(f2)  5×4", "J_x3(f3)  1×5", "J_θ2(f3)  1×5", "d f4/d x4  1×1", "✓ PASS"] {
+        for text in ["J_x(f1)  4×2", "J_θ1(f1)  4×12", "J(f2)  5×4", "J_x3(f3)  1×5", "J_θ2(f3)  1×5", "d f4/d x4  1×1", "✓ [∇θ1, ∇θ2] is the gradient"] {
             #expect(r.stdout.contains(text), "\(text)")
         }
         let d = try jacobian("xor", "--explain", "--iters", "0", "--layout", "denominator")
@@ -337,6 +339,25 @@ struct CommandLineTests {
         let r = try jacobian("check", "exp", "--dim", "4", "--at", "0,1,2,3", "--step", "0.3")
         #expect(r.status == 1)
         #expect(r.stdout.contains("relative error per entry") && r.stdout.contains("◆") && r.stdout.contains("█"))
+    }
+
+    @Test("each lesson's text, numbers included, matches its golden transcript",
+          arguments: ["layouts", "chain", "softmax", "gradient-descent", "xor"])
+    func goldenLessons(topic: String) throws {
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/golden/demo-\(topic).txt")
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        // --pause with no terminal on standard input must not wait.
+        let r = try jacobian("demo", topic, "--pause")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == expected, "demo \(topic) differs from fixtures/golden/demo-\(topic).txt")
+    }
+
+    @Test("demo lists every lesson")
+    func demoList() throws {
+        let r = try jacobian("demo")
+        #expect(r.status == 0)
+        for topic in ["layouts", "chain", "softmax", "gradient-descent", "xor"] { #expect(r.stdout.contains("  \(topic)")) }
     }
 }
 

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Text renderings of numbers, vectors and matrices: a fixed number of significant digits, aligned columns,
+/// large matrices abbreviated with the elided rows and columns counted.
+public enum TextFormat {
+    /// A number with `digits` significant digits, trailing zeros kept so columns align ("0" for zero).
+    public static func number(_ v: Double, digits: Int = 5) -> String {
+        if v == 0 { return "0" }
+        if !v.isFinite { return "\(v)" }
+        if v == v.rounded(), abs(v) < 1e6 { return String(Int(v)) }
+        let a = abs(v)
+        if a >= 1e-3 && a < 1e6 {
+            let decimals = max(0, digits - 1 - Int(floor(log10(a))))
+            return trimmed(String(format: "%.\(decimals)f", v))
+        }
+        let s = String(format: "%.\(digits - 1)e", v)
+        guard let e = s.firstIndex(of: "e") else { return s }
+        return trimmed(String(s[..<e])) + String(s[e...])
+    }
+
+    /// "1.5000" → "1.5", "2.000" → "2": trailing zeros after the point carry no information.
+    static func trimmed(_ s: String) -> String {
+        guard s.contains(".") else { return s }
+        var t = Substring(s)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
+    }
+
+    /// A short scientific number for error figures ("3.9e-12").
+    public static func sci(_ v: Double) -> String { v == 0 ? "0" : String(format: "%.2g", v) }
+
+    /// A vector on one line, abbreviated past `limit` entries.
+    public static func vector(_ v: [Double], limit: Int = 10, format: (Double) -> String = { number($0) }) -> String {
+        if v.count <= limit { return "[" + v.map(format).joined(separator: ", ") + "]" }
+        let head = v.prefix(limit / 2).map(format), tail = v.suffix(limit / 2 - 1).map(format)
+        return "[" + (head + ["… \(v.count - head.count - tail.count) more …"] + tail).joined(separator: ", ") + "]"
+    }
+
+    /// The matrix with right-aligned columns, abbreviated past `maxRows`×`maxColumns` with the elisions counted.
+    public static func matrix(_ m: Matrix, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
+        matrix(rows: m.rows, columns: m.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { m[$0, $1] }
+    }
+
+    /// A structured Jacobian, printed entry by entry without materializing it.
+    public static func matrix(_ j: Jacobian, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
+        matrix(rows: j.rows, columns: j.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { j.entry($0, $1) }
+    }
+
+    /// A matrix view (possibly a transpose), printed without copying.
+    public static func matrix(_ v: MatrixView, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
+        matrix(rows: v.rows, columns: v.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { v[$0, $1] }
+    }
+
+    /// Any rows×columns grid given by `entry`, aligned and abbreviated.
+    public static func matrix(rows: Int, columns: Int, maxRows: Int, maxColumns: Int, indent: String,
+                       entry: (Int, Int) -> Double) -> String {
+        let rowIdx = pick(rows, maxRows), colIdx = pick(columns, maxColumns)
+        let cells: [[String]] = rowIdx.map { i in
+            guard let i else { return colIdx.map { _ in "⋮" } }
+            return colIdx.map { j in j.map { number(entry(i, $0)) } ?? "…" }
+        }
+        var widths = [Int](repeating: 0, count: colIdx.count)
+        for row in cells { for (j, c) in row.enumerated() { widths[j] = max(widths[j], c.count) } }
+        var lines = cells.map { row in
+            indent + row.enumerated().map { j, c in String(repeating: " ", count: widths[j] - c.count) + c }
+                .joined(separator: "  ")
+        }
+        let hiddenRows = rows - rowIdx.compactMap { $0 }.count
+        let hiddenColumns = columns - colIdx.compactMap { $0 }.count
+        if hiddenRows > 0 || hiddenColumns > 0 {
+            lines.append(indent + "(\(hiddenRows) rows and \(hiddenColumns) columns not shown)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+
+    /// Indices to show out of `count`, with nil where the elided ones go.
+    static func pick(_ count: Int, _ limit: Int) -> [Int?] {
+        if count <= limit { return Array(0..<count) }
+        let head = (limit + 1) / 2, tail = limit - head
+        return Array(0..<head) + [nil] + Array((count - tail)..<count)
+    }
+
+}
