@@ -342,7 +342,7 @@ struct CommandLineTests {
     }
 
     @Test("each lesson's text, numbers included, matches its golden transcript",
-          arguments: ["layouts", "chain", "softmax", "gradient-descent", "xor"])
+          arguments: ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor"])
     func goldenLessons(topic: String) throws {
         let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("fixtures/golden/demo-\(topic).txt")
@@ -357,7 +357,7 @@ struct CommandLineTests {
     func demoList() throws {
         let r = try jacobian("demo")
         #expect(r.status == 0)
-        for topic in ["layouts", "chain", "softmax", "gradient-descent", "xor"] { #expect(r.stdout.contains("  \(topic)")) }
+        for topic in ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor"] { #expect(r.stdout.contains("  \(topic)")) }
     }
 }
 

@@ -59,7 +59,8 @@ public protocol Lesson {
 public enum Lessons {
     /// Every lesson with its default maps.
     public static var all: [any Lesson] {
-        [LayoutsLesson(), ChainLesson(), SoftmaxLesson(), GradientDescentLesson(), XORLesson()]
+        [LayoutsLesson(), ChainLesson(), SoftmaxLesson(), GradientDescentLesson(), MatrixCalculusLesson(), BackpropLesson(),
+         XORLesson()]
     }
 
     /// The lesson called `name`, or an error listing them.
