@@ -1,11 +1,36 @@
 import ArgumentParser
 import Foundation
 import JacobianKit
+import Rainbow
 
 /// Terminal and JSON output: aligned matrices, numbers, errors as one sentence.
 enum Output {
-    /// Prints to standard output.
-    static func line(_ s: String = "") { print(s) }
+    /// Prints to standard output, marks coloured when colour is on.
+    static func line(_ s: String = "") { print(colour ? highlight(s) : s) }
+
+    /// Colour is on when standard output is a terminal and NO_COLOR is not set (https://no-color.org).
+    static let colour: Bool = {
+        let on = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        if on {
+            // Matrices: negative entries red, zeros dimmed; alignment is computed before the colour codes.
+            TextFormat.style = { padded, value in
+                value == 0 ? padded.dim : value < 0 ? padded.red : padded
+            }
+        }
+        return on
+    }()
+
+    /// ✓ and PASS green, ✗ and FAIL red, section rules dimmed.
+    static func highlight(_ s: String) -> String {
+        if s.hasPrefix("✓ ") { return "✓".green.bold + String(s.dropFirst()) }
+        if s.hasPrefix("✗ ") { return "✗".red.bold + String(s.dropFirst()) }
+        if s == "PASS" { return s.green.bold }
+        if s == "FAIL" { return s.red.bold }
+        if s.hasPrefix("── ") { return s.cyan }
+        if s.hasSuffix("✓ inside") { return s.replacingOccurrences(of: "✓ inside", with: "✓ inside".green) }
+        if s.hasSuffix("✗ outside") { return s.replacingOccurrences(of: "✗ outside", with: "✗ outside".red) }
+        return s
+    }
 
     /// Prints "Error: <sentence>" to standard error.
     static func error(_ s: String) {

@@ -42,6 +42,9 @@ public enum TextFormat {
         matrix(rows: m.rows, columns: m.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { m[$0, $1] }
     }
 
+    /// How a padded cell is decorated (colour in a terminal); identity by default. Set once at start-up.
+    nonisolated(unsafe) public static var style: (_ padded: String, _ value: Double) -> String = { s, _ in s }
+
     /// A structured Jacobian, printed entry by entry without materializing it.
     public static func matrix(_ j: Jacobian, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
         matrix(rows: j.rows, columns: j.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { j.entry($0, $1) }
@@ -62,9 +65,12 @@ public enum TextFormat {
         }
         var widths = [Int](repeating: 0, count: colIdx.count)
         for row in cells { for (j, c) in row.enumerated() { widths[j] = max(widths[j], c.count) } }
-        var lines = cells.map { row in
-            indent + row.enumerated().map { j, c in String(repeating: " ", count: widths[j] - c.count) + c }
-                .joined(separator: "  ")
+        var lines = zip(rowIdx, cells).map { i, row in
+            indent + row.enumerated().map { j, c in
+                let padded = String(repeating: " ", count: widths[j] - c.count) + c
+                guard let i, let column = colIdx[j] else { return padded }
+                return style(padded, entry(i, column))
+            }.joined(separator: "  ")
         }
         let hiddenRows = rows - rowIdx.compactMap { $0 }.count
         let hiddenColumns = columns - colIdx.compactMap { $0 }.count
