@@ -29,7 +29,7 @@ struct DemoCommand: ParsableCommand {
             for l in Lessons.all { Output.line("  " + l.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + l.summary) }
             return
         }
-        var passed = true
+        var status: Int32 = 0
         try Output.reportingErrors {
             let lesson = try Lessons.named(topic)
             let interactive = pause && isatty(STDIN_FILENO) == 1
@@ -38,12 +38,8 @@ struct DemoCommand: ParsableCommand {
                 FileHandle.standardOutput.write(Data("  [Enter]".utf8))
                 _ = readLine()
             })
-            try lesson.run(log)
-            let failed = log.checks.filter { !$0.passed }.count
-            Output.line()
-            Output.line(failed == 0 ? "all \(log.checks.count) checks passed ✓" : "\(failed) of \(log.checks.count) checks failed ✗")
-            passed = log.passed
+            status = try log.present(lesson)
         }
-        if !passed { throw ExitCode(1) }
+        if status != 0 { throw ExitCode(status) }
     }
 }

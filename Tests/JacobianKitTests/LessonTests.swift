@@ -19,7 +19,7 @@ struct LessonTests {
     func everyLessonPasses(name: String) throws {
         var lines: [String] = []
         let log = LessonLog(emit: { lines.append($0) })
-        try Lessons.named(name).run(log)
+        #expect(try log.present(Lessons.named(name)) == 0)
         #expect(log.passed, "\(log.checks.filter { !$0.passed }.map(\.claim))")
         #expect(!log.checks.isEmpty)
         #expect(lines.filter { $0.hasPrefix("✓ ") }.count == log.checks.count)
@@ -31,10 +31,14 @@ struct LessonTests {
         lesson.softmax = BrokenSoftmax()
         var lines: [String] = []
         let log = LessonLog(emit: { lines.append($0) })
-        try lesson.run(log)
+        let status = try log.present(lesson)
+        #expect(status == 1, "the command exits with this status")
+        #expect(lines.last == "3 of 4 checks failed ✗")
         #expect(!log.passed)
         #expect(lines.contains { $0.hasPrefix("✗ J(softmax) = diag(p) − p·pᵀ") })
         #expect(lines.contains { $0.hasPrefix("✗ the product equals p − y") })
+        #expect(lines.contains { $0.hasPrefix("✗ p − y is the gradient of L(softmax(z))") })
+        #expect(lines.contains { $0.hasPrefix("✓ J(cross-entropy)") }, "the untouched map still passes")
     }
 
     @Test("an unknown lesson is a clear error")

@@ -16,6 +16,16 @@ public final class LessonLog {
     /// Whether every claim's check passed.
     public var passed: Bool { checks.allSatisfy(\.passed) }
 
+    /// Runs `lesson` into this log, closes with the tally, and returns the process exit status:
+    /// 0 when every check passed, 1 when one failed.
+    public func present(_ lesson: any Lesson) throws -> Int32 {
+        try lesson.run(self)
+        let failed = checks.filter { !$0.passed }.count
+        emit("")
+        emit(failed == 0 ? "all \(checks.count) checks passed ✓" : "\(failed) of \(checks.count) checks failed ✗")
+        return failed == 0 ? 0 : 1
+    }
+
     /// A line of text.
     public func say(_ text: String = "") { emit(text) }
 
