@@ -223,6 +223,21 @@ public enum BLAS {
         return Matrix(unchecked: n, b.columns, x)
     }
 
+    /// The singular values of A (largest first), through LAPACKE_dgesdd (row-major, no vectors).
+    static func singularValues(_ a: Matrix) throws -> [Double] {
+        let m = a.rows, n = a.columns
+        if m == 0 || n == 0 { return [] }
+        var copy = a.elements
+        var s = [Double](repeating: 0, count: min(m, n))
+        // U and Vᵀ are not computed with jobz "N", but the row-major wrapper still checks ldu ≥ m and ldvt ≥ n.
+        var u = [Double](repeating: 0, count: m * m), vt = [Double](repeating: 0, count: n * n)
+        let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int32(m), Int32(n), &copy, Int32(n), &s,
+                                  &u, Int32(m), &vt, Int32(n))
+        if info < 0 { throw JacobianError.lapack(routine: "dgesdd", info: Int(info)) }
+        if info > 0 { throw JacobianError.invalidArgument("dgesdd did not converge (\(info) superdiagonals).") }
+        return s
+    }
+
     /// Sets the number of OpenBLAS threads (for reproducible timings).
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 

@@ -10,6 +10,12 @@ public struct MapOptions: Sendable {
     public var parameters: [String: [Double]] = [:]
     /// The seed for constants and for the random point.
     public var seed: UInt64 = 0
+    /// Hidden size of `rnn`.
+    public var hidden = 4
+    /// Time steps of `rnn`.
+    public var timeSteps = 5
+    /// Output classes of `rnn`.
+    public var classes = 3
 
     /// Default options.
     public init() {}
@@ -96,6 +102,10 @@ public enum Catalog {
                      definition: "x·W + b (row vectors)") { s, o, c in try makeLinear(s, o, &c, row: true) },
         CatalogEntry(name: "bias", input: .vector, signature: "R^n → R^(n+1)", parameters: "",
                      definition: "[1; x]") { s, _, _ in PrependOne(shape: s) },
+        CatalogEntry(name: "rnn", input: .vector, signature: "R^P → R", parameters: "x (T×D), y (T), h0 (H); --dim D, --hidden H, --time-steps T, --classes K",
+                     definition: "Σₜ CE(softmax(hₜV + c), yₜ), hₜ = tanh(xₜW_xh + hₜ₋₁W_hh + b), rows (x·W)") { s, o, c in
+            try UnrolledRNN(inputSize: s.count, hidden: o.hidden, classes: o.classes, steps: o.timeSteps, constants: &c)
+        },
         CatalogEntry(name: "transpose", input: .matrix, signature: "R^(r×c) → R^(c×r)", parameters: "",
                      definition: "Xᵀ") { s, _, _ in try Transpose(shape: s) },
         CatalogEntry(name: "trace", input: .squareMatrix, signature: "R^(n×n) → R", parameters: "",

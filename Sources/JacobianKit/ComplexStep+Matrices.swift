@@ -143,3 +143,25 @@ enum ComplexMatrix {
         return x
     }
 }
+
+extension UnrolledRNN: ComplexEvaluable {
+    public func complexValue(at theta: [ComplexDouble]) throws -> [ComplexDouble] {
+        let (d, h, k) = (inputSize, hidden, classes)
+        var at = 0
+        func take(_ n: Int) -> [ComplexDouble] { defer { at += n }; return Array(theta[at..<(at + n)]) }
+        let wxh = take(d * h), whh = take(h * h), b = take(h), v = take(h * k), c = take(k)
+        var state = initialState.map { ComplexDouble($0, 0) }
+        var loss = ComplexDouble.zero
+        for t in 0..<steps {
+            let x = (0..<d).map { ComplexDouble(inputs[t * d + $0], 0) }
+            // Row convention: aⱼ = Σᵢ xᵢ·W_xh[i][j] + Σᵢ hᵢ·W_hh[i][j] + bⱼ.
+            let a = (0..<h).map { j in
+                (0..<d).reduce(b[j]) { $0 + x[$1] * wxh[$1 * h + j] } + (0..<h).reduce(ComplexDouble.zero) { $0 + state[$1] * whh[$1 * h + j] }
+            }
+            state = a.map { .tanh($0) }
+            let z = (0..<k).map { j in (0..<h).reduce(c[j]) { $0 + state[$1] * v[$1 * k + j] } }
+            loss = loss + complexLogSumExp(z) - z[labels[t]]
+        }
+        return [loss]
+    }
+}

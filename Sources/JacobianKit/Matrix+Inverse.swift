@@ -1,4 +1,4 @@
-/// Inverse, determinant and solve through LAPACKE; a singular matrix is a thrown `JacobianError.singular`.
+/// Inverse, determinant, solve and singular values through LAPACKE; a singular matrix is a thrown `JacobianError.singular`.
 extension Matrix {
     /// A⁻¹ for a square, non-singular A (LU with partial pivoting).
     public func inverse() throws -> Matrix { try BLAS.inverse(self) }
@@ -8,4 +8,7 @@ extension Matrix {
 
     /// X with A·X = B, for a square non-singular A (self) and B with as many rows.
     public func solve(_ b: Matrix) throws -> Matrix { try BLAS.solve(self, b) }
+
+    /// The singular values σ₁ ≥ σ₂ ≥ … (LAPACKE dgesdd).
+    public func singularValues() throws -> [Double] { try BLAS.singularValues(self) }
 }

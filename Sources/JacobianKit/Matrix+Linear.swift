@@ -90,7 +90,7 @@ extension Matrix {
 extension Array where Element == Double {
     /// Σ aᵢbᵢ.
     @inlinable
-    func dot(_ other: [Double]) -> Double {
+    public func dot(_ other: [Double]) -> Double {
         var s = 0.0
         for i in indices { s += self[i] * other[i] }
         return s

@@ -30,6 +30,7 @@ struct CheckCommand: ParsableCommand {
           jacobian check relu --dim 3 --at 0,1e-7,-2
           jacobian check log-softmax --dim 5 --method richardson --steps
           jacobian check softmax --dim 100000 --directions 8
+          jacobian check rnn --time-steps 5 --hidden 4 --dim 3
           jacobian check all
         """)
 

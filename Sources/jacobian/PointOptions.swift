@@ -33,6 +33,15 @@ struct PointOptions: ParsableArguments {
     @Option(help: "Negative-side slope of leaky-relu.")
     var slope: Double = 0.01
 
+    @Option(help: "Hidden size of rnn.")
+    var hidden = 4
+
+    @Option(name: .customLong("time-steps"), help: "Sequence length T of rnn.")
+    var timeSteps = 5
+
+    @Option(help: "Output classes of rnn.")
+    var classes = 3
+
     @Option(parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Set a constant: NAME=v1,v2,… (repeatable; names in 'jacobian list').", valueName: "name=values"))
     var param: [String] = []
@@ -52,6 +61,9 @@ struct PointOptions: ParsableArguments {
         if let a = at { _ = try Arguments.numbers(a, option: "--at") }
         for p in param { _ = try Arguments.parameter(p) }
         guard slope.isFinite else { throw ValidationError("--slope must be a finite number.") }
+        if hidden <= 0 { throw ValidationError("--hidden must be a positive whole number, but got \(hidden).") }
+        if timeSteps <= 0 { throw ValidationError("--time-steps must be a positive whole number, but got \(timeSteps).") }
+        if classes < 2 { throw ValidationError("--classes must be at least 2, but got \(classes).") }
     }
 
     /// The map options these flags describe.
@@ -61,6 +73,9 @@ struct PointOptions: ParsableArguments {
         o.variable = wrt
         o.slope = slope
         o.seed = seed
+        o.hidden = hidden
+        o.timeSteps = timeSteps
+        o.classes = classes
         for p in param {
             let (k, v) = try Arguments.parameter(p)
             o.parameters[k] = v

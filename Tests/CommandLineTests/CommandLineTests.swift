@@ -169,6 +169,8 @@ struct CommandLineTests {
         (["mnist", "--load", "/nonexistent/m.jcb", "--epochs", "0"], "Cannot load '/nonexistent/m.jcb'"),
         (["mnist", "--activation", "softplus"], "relu"),
         (["demo", "fourier"], "There is no lesson 'fourier'"),
+        (["check", "rnn", "--time-steps", "0"], "--time-steps must be a positive whole number"),
+        (["check", "rnn", "--classes", "1"], "--classes must be at least 2"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let process = try jacobian(arguments: arguments)
@@ -342,7 +344,7 @@ struct CommandLineTests {
     }
 
     @Test("each lesson's text, numbers included, matches its golden transcript",
-          arguments: ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor"])
+          arguments: ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor", "rnn"])
     func goldenLessons(topic: String) throws {
         let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("fixtures/golden/demo-\(topic).txt")
@@ -357,7 +359,7 @@ struct CommandLineTests {
     func demoList() throws {
         let r = try jacobian("demo")
         #expect(r.status == 0)
-        for topic in ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor"] { #expect(r.stdout.contains("  \(topic)")) }
+        for topic in ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor", "rnn"] { #expect(r.stdout.contains("  \(topic)")) }
     }
 }
 

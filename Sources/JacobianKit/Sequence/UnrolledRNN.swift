@@ -1,0 +1,122 @@
+import Foundation
+
+/// The vanilla RNN of notes 003 unrolled over T steps, in the notes' row convention:
+///
+///     hₜ = tanh(xₜ·W_xh + hₜ₋₁·W_hh + b),   zₜ = hₜ·V + c,   L = Σₜ −log softmax(zₜ)[yₜ]
+///
+/// as a map of all its parameters θ = [vec W_xh (D×H), vec W_hh (H×H), b (H), vec V (H×K), c (K)] → L.
+/// Its 1×P Jacobian is back-propagation through time written as products of step Jacobians:
+/// δₜ = ∂L/∂hₜ = (pₜ − yₜ)·J(zₜ wrt hₜ) + δₜ₊₁·J(hₜ₊₁ wrt hₜ), with J(hₜ₊₁ wrt hₜ) = diag(1 − hₜ₊₁²)·W_hhᵀ,
+/// and each parameter's row Σₜ (row at step t)·J(step t wrt the parameter), e.g. J(aₜ wrt W_xh) = xₜ ⊗ I_H.
+public struct UnrolledRNN: VectorMap {
+    public let name = "rnn"
+    /// Input size D, hidden size H, classes K, steps T.
+    public let inputSize: Int, hidden: Int, classes: Int, steps: Int
+    /// The inputs x₁…x_T (T×D, row-major) and their labels.
+    public let inputs: [Double]
+    public let labels: [Int]
+    /// h₀.
+    public let initialState: [Double]
+
+    public var inputShape: Shape { .vector(parameterCount) }
+    public var outputShape: Shape { .scalar }
+    public var formula: String { "Σₜ δₜ·J(step t wrt θ), δₜ = (pₜ − yₜ)·Vᵀ + δₜ₊₁·diag(1 − hₜ₊₁²)·W_hhᵀ" }
+    public var constants: [NamedConstant] {
+        [NamedConstant("x", .matrix(rows: steps, columns: inputSize), inputs),
+         NamedConstant("y", .vector(steps), labels.map(Double.init)),
+         NamedConstant("h0", .vector(hidden), initialState)]
+    }
+
+    /// P = DH + HH + H + HK + K.
+    public var parameterCount: Int { inputSize * hidden + hidden * hidden + hidden + hidden * classes + classes }
+
+    /// An RNN with D = `inputSize`, H = `hidden`, K = `classes`, T = `steps`, inputs and labels drawn from `constants`.
+    public init(inputSize: Int, hidden: Int, classes: Int, steps: Int, constants: inout ConstantSource) throws {
+        guard inputSize > 0, hidden > 0, classes > 1, steps > 0 else {
+            throw JacobianError.invalidArgument("rnn needs --dim D > 0, --hidden H > 0, --time-steps T > 0 and at least 2 classes.")
+        }
+        self.inputSize = inputSize
+        self.hidden = hidden
+        self.classes = classes
+        self.steps = steps
+        inputs = try constants.uniform("x", count: steps * inputSize, -1, 1)
+        labels = try constants.take("y", count: steps) { rng in (0..<steps).map { _ in Double(rng.next() % UInt64(classes)) } }
+            .map { Int($0) }
+        initialState = try constants.uniform("h0", count: hidden, -0.5, 0.5)
+        if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
+            throw JacobianError.invalidArgument("rnn labels must be 0…\(classes - 1), but one is \(bad).")
+        }
+    }
+
+    /// The parameters' slices of θ.
+    func unpack(_ theta: [Double]) -> (wxh: Matrix, whh: Matrix, b: [Double], v: Matrix, c: [Double]) {
+        let (d, h, k) = (inputSize, hidden, classes)
+        var at = 0
+        func take(_ n: Int) -> [Double] { defer { at += n }; return Array(theta[at..<(at + n)]) }
+        return (Matrix(unchecked: d, h, take(d * h)), Matrix(unchecked: h, h, take(h * h)), take(h),
+                Matrix(unchecked: h, k, take(h * k)), take(k))
+    }
+
+    /// The states h₁…h_T and the step losses' rows pₜ − yₜ.
+    func forward(_ theta: [Double]) -> (states: [[Double]], rows: [[Double]], loss: Double) {
+        let p = unpack(theta)
+        var h = initialState
+        var states: [[Double]] = [], rows: [[Double]] = []
+        var loss = 0.0
+        for t in 0..<steps {
+            let x = Array(inputs[(t * inputSize)..<((t + 1) * inputSize)])
+            let a = zip(zip(p.wxh.leftMultiplied(by: x), p.whh.leftMultiplied(by: h)).map(+), p.b).map(+)
+            h = a.map { Foundation.tanh($0) }
+            states.append(h)
+            let z = zip(p.v.leftMultiplied(by: h), p.c).map(+)
+            let (l, j) = try! SoftmaxCrossEntropy(shape: .vector(classes), target: oneHot(labels[t])).evaluate(at: z)
+            loss += l[0]
+            rows.append(j.matrix.elements)
+        }
+        return (states, rows, loss)
+    }
+
+    func oneHot(_ k: Int) -> [Double] { (0..<classes).map { $0 == k ? 1 : 0 } }
+
+    public func value(at theta: [Double]) throws -> [Double] { [forward(theta).loss] }
+
+    public func evaluate(at theta: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        let p = unpack(theta)
+        let (states, rows, loss) = forward(theta)
+        let (d, h, k) = (inputSize, hidden, classes)
+        var gWxh = [Double](repeating: 0, count: d * h), gWhh = [Double](repeating: 0, count: h * h)
+        var gB = [Double](repeating: 0, count: h), gV = [Double](repeating: 0, count: h * k), gC = [Double](repeating: 0, count: k)
+        let jzh = Jacobian.dense(p.v.transposed())                  // J(zₜ wrt hₜ) = Vᵀ, K×H
+        let jhPrev = Jacobian.dense(p.whh.transposed())             // J(aₜ wrt hₜ₋₁) = W_hhᵀ, H×H
+        var carried = [Double](repeating: 0, count: h)              // δₜ₊₁·J(hₜ₊₁ wrt hₜ)
+        for t in stride(from: steps - 1, through: 0, by: -1) {
+            let ht = states[t], hPrev = t > 0 ? states[t - 1] : initialState
+            let x = Array(inputs[(t * d)..<((t + 1) * d)])
+            // Output layer at step t: J(zₜ wrt V) = hₜ ⊗ I_K, J(zₜ wrt c) = I_K.
+            add(&gV, Jacobian.kronecker(.matrix(Matrix(unchecked: 1, h, ht)), .identity(k)).vjp(rows[t]))
+            add(&gC, rows[t])
+            // δₜ = (pₜ − yₜ)·Vᵀ + δₜ₊₁·J(hₜ₊₁ wrt hₜ).
+            let delta = zip(jzh.vjp(rows[t]), carried).map(+)
+            // Through tanh: a row for aₜ = δₜ·diag(1 − hₜ²).
+            let rowA = Jacobian.diagonal(ht.map { 1 - $0 * $0 }).vjp(delta)
+            add(&gWxh, Jacobian.kronecker(.matrix(Matrix(unchecked: 1, d, x)), .identity(h)).vjp(rowA))       // xₜ ⊗ I_H
+            add(&gWhh, Jacobian.kronecker(.matrix(Matrix(unchecked: 1, h, hPrev)), .identity(h)).vjp(rowA))   // hₜ₋₁ ⊗ I_H
+            add(&gB, rowA)
+            carried = jhPrev.vjp(rowA)                              // δₜ·diag(1 − hₜ²)·W_hhᵀ, for step t − 1
+        }
+        let row = gWxh + gWhh + gB + gV + gC
+        return ([loss], .dense(Matrix(unchecked: 1, row.count, row)))
+    }
+
+    private func add(_ a: inout [Double], _ b: [Double]) { for i in a.indices { a[i] += b[i] } }
+
+    /// θ drawn uniform in [−0.5, 0.5).
+    public func samplePoint(using rng: inout SplitMix64) -> [Double] { rng.uniform(count: parameterCount, -0.5, 0.5) }
+
+    /// The products ∏ J(hₜ₊₁ wrt hₜ) over the unrolled sequence (for the vanishing/exploding lesson).
+    public func stateJacobians(at theta: [Double]) -> [Jacobian] {
+        let p = unpack(theta)
+        let states = forward(theta).states
+        return (1..<steps).map { t in Jacobian.diagonal(states[t].map { 1 - $0 * $0 }).multiplied(by: .dense(p.whh.transposed())) }
+    }
+}

@@ -1,0 +1,32 @@
+import JacobianKit
+import Testing
+
+@Suite("Sequence models")
+struct SequenceTests {
+    @Test("BPTT's gradient of the unrolled RNN loss equals finite differences for every parameter",
+          arguments: [(1, 2, 2, 1), (3, 4, 3, 5), (2, 5, 4, 8)], Layout.allCases)
+    func rnnGradient(sizes: (Int, Int, Int, Int), layout: Layout) throws {
+        let (d, h, k, t) = sizes
+        for seed in testSeeds {
+            var constants = ConstantSource(seed: seed)
+            let rnn = try UnrolledRNN(inputSize: d, hidden: h, classes: k, steps: t, constants: &constants)
+            var rng = SplitMix64(seed: seed)
+            let theta = rnn.samplePoint(using: &rng)
+            let r = try GradientCheck(layout: layout).run(rnn, at: theta)
+            #expect(r.passed && r.total == d * h + h * h + h + h * k + k, "D\(d) H\(h) K\(k) T\(t) seed \(seed): \(r.maxAbsoluteError)")
+        }
+    }
+
+    @Test("singular values through dgesdd: known matrices and Σσ² = ‖A‖²_F")
+    func singularValues() throws {
+        #expect(try Matrix(diagonal: [3, -5, 1]).singularValues() == [5, 3, 1])
+        // [[3, 0], [4, 5]] has singular values √45 and √5.
+        let s = try Matrix([[3, 0], [4, 5]]).singularValues()
+        #expect(close(s, [Double(45).squareRoot(), Double(5).squareRoot()], tolerance: 1e-14))
+        var rng = SplitMix64(seed: 4)
+        let a = randomMatrix(5, 3, &rng)
+        let sv = try a.singularValues()
+        #expect(sv.count == 3 && zip(sv, sv.dropFirst()).allSatisfy { $0 >= $1 })
+        #expect(abs(sv.dot(sv) - a.elements.dot(a.elements)) < 1e-13)
+    }
+}
