@@ -106,6 +106,10 @@ public enum Catalog {
                      definition: "Σₜ CE(softmax(hₜV + c), yₜ), hₜ = tanh(xₜW_xh + hₜ₋₁W_hh + b), rows (x·W)") { s, o, c in
             try UnrolledRNN(inputSize: s.count, hidden: o.hidden, classes: o.classes, steps: o.timeSteps, constants: &c)
         },
+        CatalogEntry(name: "lstm-cell", input: .vector, signature: "R^P → R^(2H)", parameters: "--dim D, --hidden H; input [x, h, C, W_f, b_f, W_i, b_i, W_a, b_a, W_o, b_o]",
+                     definition: "[hₜ, Cₜ]: Cₜ = Cₜ₋₁⊙f + i⊙a, hₜ = o⊙tanh Cₜ, gates σ/tanh(u·W + b), rows") { s, o, _ in
+            try LSTMCell(inputSize: s.count, hidden: o.hidden)
+        },
         CatalogEntry(name: "transpose", input: .matrix, signature: "R^(r×c) → R^(c×r)", parameters: "",
                      definition: "Xᵀ") { s, _, _ in try Transpose(shape: s) },
         CatalogEntry(name: "trace", input: .squareMatrix, signature: "R^(n×n) → R", parameters: "",

@@ -165,3 +165,20 @@ extension UnrolledRNN: ComplexEvaluable {
         return [loss]
     }
 }
+
+extension LSTMCell: ComplexEvaluable {
+    public func complexValue(at theta: [ComplexDouble]) throws -> [ComplexDouble] {
+        let (d, h) = (inputSize, hidden), n = d + h
+        let u = Array(theta[0..<n]), cPrev = Array(theta[n..<(n + h)])
+        var at = n + h
+        var act: [[ComplexDouble]] = []
+        for k in 0..<4 {
+            let w = Array(theta[at..<(at + n * h)]), b = Array(theta[(at + n * h)..<(at + n * h + h)])
+            at += n * h + h
+            let pre = (0..<h).map { j in (0..<n).reduce(b[j]) { $0 + u[$1] * w[$1 * h + j] } }
+            act.append(pre.map { k == 2 ? .tanh($0) : 1 / (1 + .exp(-$0)) })
+        }
+        let c = (0..<h).map { cPrev[$0] * act[0][$0] + act[1][$0] * act[2][$0] }
+        return (0..<h).map { act[3][$0] * .tanh(c[$0]) } + c
+    }
+}

@@ -31,6 +31,7 @@ struct CheckCommand: ParsableCommand {
           jacobian check log-softmax --dim 5 --method richardson --steps
           jacobian check softmax --dim 100000 --directions 8
           jacobian check rnn --time-steps 5 --hidden 4 --dim 3
+          jacobian check lstm-cell --hidden 4 --dim 3
           jacobian check all
         """)
 

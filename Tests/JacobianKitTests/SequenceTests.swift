@@ -30,3 +30,20 @@ struct SequenceTests {
         #expect(abs(sv.dot(sv) - a.elements.dot(a.elements)) < 1e-13)
     }
 }
+
+@Suite("LSTM cell")
+struct LSTMCellTests {
+    @Test("the LSTM cell's Jacobian with respect to inputs, states and every gate's weights equals finite differences",
+          arguments: [(1, 1), (3, 4), (2, 6)], Layout.allCases)
+    func lstmJacobian(sizes: (Int, Int), layout: Layout) throws {
+        let (d, h) = sizes
+        let cell = try LSTMCell(inputSize: d, hidden: h)
+        for seed in testSeeds {
+            var rng = SplitMix64(seed: seed)
+            let theta = cell.samplePoint(using: &rng)
+            let r = try GradientCheck(layout: layout).run(cell, at: theta)
+            #expect(r.passed, "D\(d) H\(h) seed \(seed): \(r.maxAbsoluteError) at \(String(describing: r.worst))")
+            #expect(r.total == 2 * h * (d + 2 * h + 4 * ((d + h) * h + h)))
+        }
+    }
+}
