@@ -102,6 +102,10 @@ public enum Catalog {
                      definition: "x·W + b (row vectors)") { s, o, c in try makeLinear(s, o, &c, row: true) },
         CatalogEntry(name: "bias", input: .vector, signature: "R^n → R^(n+1)", parameters: "",
                      definition: "[1; x]") { s, _, _ in PrependOne(shape: s) },
+        CatalogEntry(name: "rnn-step", input: .vector, signature: "R^P → R^H", parameters: "--dim D, --hidden H; input [x, h, W_xh, W_hh, b]",
+                     definition: "tanh(xₜ·W_xh + hₜ₋₁·W_hh + b), rows") { s, o, _ in
+            try RNNStep(inputSize: s.count, hidden: o.hidden)
+        },
         CatalogEntry(name: "rnn", input: .vector, signature: "R^P → R", parameters: "x (T×D), y (T), h0 (H); --dim D, --hidden H, --time-steps T, --classes K",
                      definition: "Σₜ CE(softmax(hₜV + c), yₜ), hₜ = tanh(xₜW_xh + hₜ₋₁W_hh + b), rows (x·W)") { s, o, c in
             try UnrolledRNN(inputSize: s.count, hidden: o.hidden, classes: o.classes, steps: o.timeSteps, constants: &c)

@@ -182,3 +182,15 @@ extension LSTMCell: ComplexEvaluable {
         return (0..<h).map { act[3][$0] * .tanh(c[$0]) } + c
     }
 }
+
+extension RNNStep: ComplexEvaluable {
+    public func complexValue(at theta: [ComplexDouble]) throws -> [ComplexDouble] {
+        let (d, h) = (inputSize, hidden)
+        let x = Array(theta[0..<d]), state = Array(theta[d..<(d + h)])
+        let wxh = Array(theta[(d + h)..<(d + h + d * h)]), whh = Array(theta[(d + h + d * h)..<(d + h + d * h + h * h)])
+        let b = Array(theta[(d + h + d * h + h * h)...])
+        return (0..<h).map { j in
+            .tanh((0..<d).reduce(b[j]) { $0 + x[$1] * wxh[$1 * h + j] } + (0..<h).reduce(ComplexDouble.zero) { $0 + state[$1] * whh[$1 * h + j] })
+        }
+    }
+}

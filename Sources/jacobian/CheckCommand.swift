@@ -52,6 +52,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print error against h, from 1e-1 to 1e-12, for the worst entry.")
     var steps = false
 
+    @Flag(help: "Explain how the map's Jacobian is built (the BPTT recursion for rnn).")
+    var explain = false
+
     @Option(help: ArgumentHelp("Check vᵀJu along K seeded random direction pairs instead of every entry.", valueName: "K"))
     var directions: Int?
 
@@ -88,6 +91,14 @@ struct CheckCommand: ParsableCommand {
             if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
             if steps, let w = report.worst { report.stepStudy = try StepStudy.run(map, at: x, output: w.output, input: w.input) }
             passed = report.passed
+            if explain && !point.json {
+                if let rnn = map as? UnrolledRNN {
+                    rnn.explanation(at: x).forEach { Output.line($0) }
+                } else {
+                    Output.line("\(map.name): J = \(map.formula)")
+                }
+                Output.line()
+            }
             if point.json { try Output.json(report) } else { CheckText.print(report, map: map, random: point.at == nil, seed: point.seed) }
         }
         if !passed { throw ExitCode(1) }

@@ -361,6 +361,20 @@ struct CommandLineTests {
         #expect(r.status == 0)
         for topic in ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor", "rnn"] { #expect(r.stdout.contains("  \(topic)")) }
     }
+
+    @Test("check rnn --explain shows the BPTT recursion as products of step Jacobians; rnn and lstm-cell pass")
+    func sequenceModels() throws {
+        let r = try jacobian("check", "rnn", "--time-steps", "5", "--hidden", "4", "--dim", "3", "--explain")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("δ_4 = (p_4 − y_4)·Vᵀ + δ_5·diag(1 − h_5²)·W_hhᵀ"))
+        #expect(r.stdout.hasSuffix("PASS\n"))
+        for map in ["lstm-cell", "rnn-step"] {
+            let c = try jacobian("check", map, "--hidden", "4", "--dim", "3")
+            #expect(c.status == 0 && c.stdout.hasSuffix("PASS\n"), "\(map): \(c.stderr)")
+        }
+        let list = try jacobian("list").stdout
+        #expect(list.contains("rnn-step") && list.contains("lstm-cell") && list.contains("rows"))
+    }
 }
 
 /// Splits a command line on spaces, keeping "double-quoted" words whole.

@@ -48,8 +48,8 @@ public struct UnrolledRNN: VectorMap {
         }
     }
 
-    /// The parameters' slices of θ.
-    func unpack(_ theta: [Double]) -> (wxh: Matrix, whh: Matrix, b: [Double], v: Matrix, c: [Double]) {
+    /// The parameters' slices of θ: W_xh (D×H), W_hh (H×H), b, V (H×K), c.
+    public func unpack(_ theta: [Double]) -> (wxh: Matrix, whh: Matrix, b: [Double], v: Matrix, c: [Double]) {
         let (d, h, k) = (inputSize, hidden, classes)
         var at = 0
         func take(_ n: Int) -> [Double] { defer { at += n }; return Array(theta[at..<(at + n)]) }
@@ -57,8 +57,8 @@ public struct UnrolledRNN: VectorMap {
                 Matrix(unchecked: h, k, take(h * k)), take(k))
     }
 
-    /// The states h₁…h_T and the step losses' rows pₜ − yₜ.
-    func forward(_ theta: [Double]) -> (states: [[Double]], rows: [[Double]], loss: Double) {
+    /// The states h₁…h_T, the step losses' rows pₜ − yₜ, and the loss.
+    public func forward(_ theta: [Double]) -> (states: [[Double]], rows: [[Double]], loss: Double) {
         let p = unpack(theta)
         var h = initialState
         var states: [[Double]] = [], rows: [[Double]] = []
@@ -76,11 +76,18 @@ public struct UnrolledRNN: VectorMap {
         return (states, rows, loss)
     }
 
-    func oneHot(_ k: Int) -> [Double] { (0..<classes).map { $0 == k ? 1 : 0 } }
+    /// The one-hot target of class k.
+    public func oneHot(_ k: Int) -> [Double] { (0..<classes).map { $0 == k ? 1 : 0 } }
 
     public func value(at theta: [Double]) throws -> [Double] { [forward(theta).loss] }
 
     public func evaluate(at theta: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        let r = backPropagation(at: theta)
+        return ([r.loss], .dense(Matrix(unchecked: 1, r.gradient.count, r.gradient)))
+    }
+
+    /// BPTT: the loss, its gradient (1×P, θ's order) and every δₜ = ∂L/∂hₜ (index t − 1).
+    public func backPropagation(at theta: [Double]) -> (loss: Double, gradient: [Double], deltas: [[Double]]) {
         let p = unpack(theta)
         let (states, rows, loss) = forward(theta)
         let (d, h, k) = (inputSize, hidden, classes)
@@ -89,6 +96,7 @@ public struct UnrolledRNN: VectorMap {
         let jzh = Jacobian.dense(p.v.transposed())                  // J(zₜ wrt hₜ) = Vᵀ, K×H
         let jhPrev = Jacobian.dense(p.whh.transposed())             // J(aₜ wrt hₜ₋₁) = W_hhᵀ, H×H
         var carried = [Double](repeating: 0, count: h)              // δₜ₊₁·J(hₜ₊₁ wrt hₜ)
+        var deltas = [[Double]](repeating: [], count: steps)
         for t in stride(from: steps - 1, through: 0, by: -1) {
             let ht = states[t], hPrev = t > 0 ? states[t - 1] : initialState
             let x = Array(inputs[(t * d)..<((t + 1) * d)])
@@ -97,6 +105,7 @@ public struct UnrolledRNN: VectorMap {
             add(&gC, rows[t])
             // δₜ = (pₜ − yₜ)·Vᵀ + δₜ₊₁·J(hₜ₊₁ wrt hₜ).
             let delta = zip(jzh.vjp(rows[t]), carried).map(+)
+            deltas[t] = delta
             // Through tanh: a row for aₜ = δₜ·diag(1 − hₜ²).
             let rowA = Jacobian.diagonal(ht.map { 1 - $0 * $0 }).vjp(delta)
             add(&gWxh, Jacobian.kronecker(.matrix(Matrix(unchecked: 1, d, x)), .identity(h)).vjp(rowA))       // xₜ ⊗ I_H
@@ -104,8 +113,24 @@ public struct UnrolledRNN: VectorMap {
             add(&gB, rowA)
             carried = jhPrev.vjp(rowA)                              // δₜ·diag(1 − hₜ²)·W_hhᵀ, for step t − 1
         }
-        let row = gWxh + gWhh + gB + gV + gC
-        return ([loss], .dense(Matrix(unchecked: 1, row.count, row)))
+        return (loss, gWxh + gWhh + gB + gV + gC, deltas)
+    }
+
+    /// The BPTT recursion at θ, one line per step, for `check --explain`.
+    public func explanation(at theta: [Double]) -> [String] {
+        let r = backPropagation(at: theta)
+        let rows = forward(theta).rows
+        var lines = ["BPTT, from the last step back (row convention; J(zₜ wrt hₜ) = Vᵀ, J(hₜ₊₁ wrt hₜ) = diag(1 − hₜ₊₁²)·W_hhᵀ):"]
+        for t in stride(from: steps, through: 1, by: -1) {
+            let head = t == steps
+                ? "δ_\(t) = (p_\(t) − y_\(t))·Vᵀ  [1×\(classes) · \(classes)×\(hidden)]"
+                : "δ_\(t) = (p_\(t) − y_\(t))·Vᵀ + δ_\(t + 1)·diag(1 − h_\(t + 1)²)·W_hhᵀ  [1×\(classes) · \(classes)×\(hidden) + 1×\(hidden) · \(hidden)×\(hidden) · \(hidden)×\(hidden)]"
+            lines.append("  " + head)
+            lines.append("      p_\(t) − y_\(t) = \(TextFormat.vector(rows[t - 1]))   δ_\(t) = \(TextFormat.vector(r.deltas[t - 1]))")
+        }
+        lines.append("each parameter's row is Σₜ δₜ·diag(1 − hₜ²)·J(aₜ wrt it): xₜ ⊗ I for W_xh, hₜ₋₁ ⊗ I for W_hh, I for b;")
+        lines.append("and Σₜ (pₜ − yₜ)·J(zₜ wrt it): hₜ ⊗ I for V, I for c.")
+        return lines
     }
 
     private func add(_ a: inout [Double], _ b: [Double]) { for i in a.indices { a[i] += b[i] } }
