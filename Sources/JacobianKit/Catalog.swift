@@ -159,6 +159,12 @@ public enum Catalog {
         for name in names {
             let e = try entry(named: name)
             let map = try e.make(current, options, &constants)
+            // A later stage must take exactly what the stage before gives (rnn, rnn-step and lstm-cell take their
+            // own parameter vector, so they can only start a pipeline).
+            if !stages.isEmpty && map.inputShape.count != current.count {
+                throw JacobianError.shapeMismatch(
+                    "stage '\(name)' takes \(map.inputShape.space) but '\(stages[stages.count - 1].name)' gives \(current.space); \(name) can only start a pipeline")
+            }
             stages.append(map)
             current = map.outputShape
         }

@@ -171,6 +171,8 @@ struct CommandLineTests {
         (["demo", "fourier"], "There is no lesson 'fourier'"),
         (["check", "rnn", "--time-steps", "0"], "--time-steps must be a positive whole number"),
         (["check", "rnn", "--classes", "1"], "--classes must be at least 2"),
+        (["check", "softmax | rnn", "--dim", "3"], "rnn can only start a pipeline"),
+        (["check", "softmax | lstm-cell", "--dim", "3"], "lstm-cell can only start a pipeline"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let process = try jacobian(arguments: arguments)
