@@ -70,3 +70,27 @@ struct ChainRuleTests {
         }
     }
 }
+
+@Suite("Pipelines of every pair of maps")
+struct PipelinePairTests {
+    @Test("every pair of catalog maps builds a pipeline whose shapes chain, or is refused with a JacobianError",
+          arguments: [Shape.vector(3), .matrix(rows: 2, columns: 2)])
+    func everyPair(shape: Shape) throws {
+        var built = 0, refused = 0
+        for a in Catalog.names {
+            for b in Catalog.names {
+                do {
+                    let map = try Catalog.build("\(a) | \(b)", shape: shape, options: MapOptions())
+                    let p = try #require(map as? Pipeline)
+                    #expect(p.stages[1].inputShape.count == p.stages[0].outputShape.count, "\(a) | \(b)")
+                    var rng = SplitMix64(seed: 1)
+                    do { _ = try GradientCheck().run(p, at: p.samplePoint(using: &rng)) } catch is JacobianError {}
+                    built += 1
+                } catch is JacobianError {
+                    refused += 1
+                }
+            }
+        }
+        #expect(built > 100 && refused > 0, "built \(built), refused \(refused)")
+    }
+}
