@@ -91,14 +91,21 @@ public struct Blame: Codable, Equatable, Sendable {
 
 /// The result of comparing an analytic Jacobian with central finite differences, in the JSON shape of `check --json`.
 public struct CheckReport: Encodable, Sendable {
+    /// The map checked (a pipeline as "a | b").
     public var map: String
+    /// The layout the Jacobians are written in.
     public var layout: Layout
     /// How the Jacobian was approximated.
     public var method: CheckMethod = .central
+    /// [n] or [r, c] of the input.
     public var inputShape: [Int]
+    /// [m] or [r, c] of the output.
     public var outputShape: [Int]
+    /// The point x (row-major for a matrix).
     public var input: [Double]
+    /// f(x).
     public var value: [Double]
+    /// The map's constants (W, b, targets, …).
     public var constants: [NamedConstant]
     /// The analytic Jacobian in `layout` (m×n numerator, n×m denominator), still structured.
     public var analytic: Jacobian
@@ -110,9 +117,13 @@ public struct CheckReport: Encodable, Sendable {
     public var formula: String
     /// The chain order, for pipelines.
     public var chainOrder: ChainOrder?
+    /// The step rule and the h used.
     public var step: StepSummary
+    /// The pass rule.
     public var tolerance: Tolerance
+    /// Evaluations of f spent by the finite differences.
     public var evaluations: Int
+    /// max |analytic − finite difference| over the entries.
     public var maxAbsoluteError: Double
     /// max |a − fd| / max(|a|, |fd|, 1e-300).
     public var maxRelativeError: Double
@@ -122,6 +133,7 @@ public struct CheckReport: Encodable, Sendable {
     public var mismatches: Int
     /// Entries compared.
     public var total: Int
+    /// Whether every entry passed.
     public var passed: Bool
     /// For a failing pipeline: the first factor that fails its own check.
     public var blame: Blame?

@@ -4,21 +4,33 @@
 public struct DirectionalCheck: Sendable {
     /// The result for one direction pair.
     public struct Direction: Codable, Sendable {
+        /// vᵀ·(J·u) from the structured Jacobian–vector product.
         public var analytic: Double
+        /// vᵀ·(f(x + hu) − f(x − hu))/2h.
         public var finiteDifference: Double
+        /// |analytic − finite difference|.
         public var absoluteError: Double
+        /// Whether the pair is within tolerance.
         public var passed: Bool
     }
 
     /// The report: every direction, the worst, the cost.
     public struct Report: Codable, Sendable {
+        /// The map checked.
         public var map: String
+        /// One result per direction pair.
         public var directions: [Direction]
+        /// Evaluations of f spent (2 per pair).
         public var evaluations: Int
+        /// The step h along u.
         public var step: Double
+        /// The largest |analytic − finite difference|.
         public var maxAbsoluteError: Double
+        /// The largest relative difference.
         public var maxRelativeError: Double
+        /// The pass rule.
         public var tolerance: Tolerance
+        /// Whether the pair is within tolerance.
         public var passed: Bool
     }
 

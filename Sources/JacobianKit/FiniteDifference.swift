@@ -70,6 +70,7 @@ public struct FiniteDifferenceResult: Sendable {
     public var errorEstimate: Matrix?
     /// Maps with kinks: the one-sided quotients (f(x) − f(x−h))/h and (f(x+h) − f(x))/h, as Jᵀ (n×m each).
     public var left: Matrix?
+    /// Maps with kinks: (f(x + h) − f(x))/h, as Jᵀ (n×m).
     public var right: Matrix?
 }
 

@@ -3,13 +3,17 @@
 public struct StepStudy: Codable, Sendable {
     /// One row of the table.
     public struct Row: Codable, Sendable {
+        /// The step.
         public var h: Double
+        /// (f(x + h) − f(x − h))/2h for the entry.
         public var centralDifference: Double
+        /// |central difference − analytic|.
         public var error: Double
     }
 
     /// The entry studied: ∂y_output/∂x_input.
     public var output: Int
+    /// The input index j of ∂y_i/∂x_j.
     public var input: Int
     /// Its analytic value.
     public var analytic: Double

@@ -4,6 +4,7 @@ public struct BackpropLesson: Lesson {
     public let name = "backprop"
     public let summary = "the δ recursion δˡ = [δˡ⁺¹·W] ⊙ σ′(zˡ) as Jacobian products, verified layer by layer"
 
+    /// The lesson with its default maps.
     public init() {}
 
     public func run(_ log: LessonLog) throws {

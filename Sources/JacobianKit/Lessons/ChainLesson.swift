@@ -4,6 +4,7 @@ public struct ChainLesson: Lesson {
     public let name = "chain"
     public let summary = "the chain rule as J(g)·J(f) and Jᵀ(f)·Jᵀ(g); forward vs reverse mode cost"
 
+    /// The lesson with its default maps.
     public init() {}
 
     public func run(_ log: LessonLog) throws {

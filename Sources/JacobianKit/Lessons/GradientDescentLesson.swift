@@ -3,6 +3,7 @@ public struct GradientDescentLesson: Lesson {
     public let name = "gradient-descent"
     public let summary = "§3.1: f(x1,x2) = (x1x2 − 3)² + 1 from (1,1), α = 0.01, step by step"
 
+    /// The lesson with its default maps.
     public init() {}
 
     /// f and its 1×2 Jacobian [2x2(x1x2 − 3), 2x1(x1x2 − 3)] (eq. 3.2).

@@ -5,6 +5,7 @@ public struct LayoutsLesson: Lesson {
     /// The example map (replaceable in tests).
     public var map: any VectorMap = NotesExampleMap()
 
+    /// The lesson with its default maps.
     public init() {}
 
     public func run(_ log: LessonLog) throws {

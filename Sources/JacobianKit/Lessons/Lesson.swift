@@ -89,6 +89,7 @@ public struct NotesExampleMap: VectorMap {
     public var formula: String { "[[2x1, 2x2], [2x1, −2x2], [x2, x1]]" }
 
     /// The map of example 2.2.
+    /// The lesson with its default maps.
     public init() {}
 
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {

@@ -4,6 +4,7 @@ public struct MatrixCalculusLesson: Lesson {
     public let name = "matrix-calculus"
     public let summary = "d(AXB), d(Xᵀ), d tr X, d(X⁻¹), d|X|, Hadamard, elementwise — as Kronecker-form Jacobians"
 
+    /// The lesson with its default maps.
     public init() {}
 
     public func run(_ log: LessonLog) throws {

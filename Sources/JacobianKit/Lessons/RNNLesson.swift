@@ -4,6 +4,7 @@ public struct RNNLesson: Lesson {
     public let name = "rnn"
     public let summary = "BPTT: δₜ = (pₜ − yₜ)Vᵀ + δₜ₊₁·∂hₜ₊₁/∂hₜ, and the vanishing product of step Jacobians"
 
+    /// The lesson with its default maps.
     public init() {}
 
     public func run(_ log: LessonLog) throws {

@@ -5,6 +5,7 @@ public struct SoftmaxLesson: Lesson {
     /// The softmax map (replaceable in tests, to see a ✗).
     public var softmax: any VectorMap = Softmax(shape: .vector(4))
 
+    /// The lesson with its default maps.
     public init() {}
 
     public func run(_ log: LessonLog) throws {

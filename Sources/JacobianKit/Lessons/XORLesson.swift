@@ -8,6 +8,7 @@ public struct XORLesson: Lesson {
     /// The layout the Jacobians are written in.
     public var layout: Layout = .numerator
 
+    /// The lesson with its default maps.
     public init() {}
 
     /// The lesson for `network` in `layout`.

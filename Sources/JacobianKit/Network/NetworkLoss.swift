@@ -3,16 +3,24 @@
 public struct NetworkLoss: VectorMap {
     /// A parameter: layer, and an index into W (row-major) or b.
     public struct Parameter: Sendable, Equatable {
+        /// The layer (0-based).
         public var layer: Int
+        /// A bias entry rather than a weight.
         public var isBias: Bool
+        /// The index in W (row-major) or b.
         public var index: Int
     }
 
     public let name = "network-loss"
+    /// The network whose parameters are perturbed.
     public let network: MLP
+    /// The images, B×784.
     public let x: Matrix
+    /// Their labels.
     public let labels: [UInt8]
+    /// The L2 weight λ in the loss.
     public let l2: Double
+    /// The layout the gradient chain is multiplied in.
     public let layout: Layout
     /// The parameters that form the input.
     public let parameters: [Parameter]

@@ -25,6 +25,7 @@ public struct TrainingOptions: Sendable {
 
 /// What one epoch did.
 public struct EpochStats: Codable, Sendable {
+    /// The epoch, 1-based.
     public var epoch: Int
     /// Training time of this epoch alone.
     public var seconds: Double

@@ -14,6 +14,7 @@ public struct UnrolledRNN: VectorMap {
     public let inputSize: Int, hidden: Int, classes: Int, steps: Int
     /// The inputs x₁…x_T (T×D, row-major) and their labels.
     public let inputs: [Double]
+    /// The class of each step, 0…K−1.
     public let labels: [Int]
     /// h₀.
     public let initialState: [Double]

@@ -86,7 +86,9 @@ public struct XORNetwork: Equatable, Sendable {
 
 /// The Jacobians of the XOR chain at one sample (numerator layout), with the forward values.
 public struct XORJacobians: Sendable {
+    /// x2 = θ1·[1; x], the hidden pre-activations (4).
     public let x2: [Double]
+    /// x3 = [1; σ(x2)], the hidden layer with its bias node (5).
     public let x3: [Double]
     /// x4, the network's output.
     public let output: Double
