@@ -23,6 +23,7 @@ struct MNISTRun {
                         + (options.l2 > 0 ? ", L2 \(options.l2)" : "") + ", \(options.layout.rawValue) layout")
         }
         var losses: [Double] = []
+        var testPredictions: [Int]?
         var curve: [(x: Double, y: Double)] = []
         for epoch in 0..<options.epochs {
             var lastShown = 0, lastSampled = 0
@@ -44,7 +45,10 @@ struct MNISTRun {
                 }
             }
             stats.epoch = epoch + 1
-            stats.testAccuracy = trainer.network.accuracy(test)
+            // The test set is classified once per epoch; the last epoch's predictions also feed the summary.
+            let predicted = trainer.network.predictions(test)
+            testPredictions = predicted
+            stats.testAccuracy = Double(MLP.correctCount(predicted, test.labels)) / Double(max(test.count, 1))
             losses.append(stats.trainLoss)
             if json {
                 try Output.json(stats)
@@ -56,8 +60,9 @@ struct MNISTRun {
             }
         }
         let network = trainer.network
-        let predictions = network.predictions(test)
-        let accuracy = Double(zip(predictions, test.labels).filter { $0 == Int($1) }.count) / Double(test.count)
+        let predictions = testPredictions ?? network.predictions(test)
+        let correct = MLP.correctCount(predictions, test.labels)
+        let accuracy = Double(correct) / Double(test.count)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         let lossCurve = LossCurve(points: curve, xLabel: "epoch", yLabel: "running training loss")
         if let path = plot {
@@ -71,8 +76,7 @@ struct MNISTRun {
             Output.line(MNISTDrawing.confusion(predictions, test.labels))
             Output.line(MNISTDrawing.misclassified(predictions, test, count: 4))
             Output.line(lossCurve.terminal())
-            Output.line(String(format: "test accuracy %.2f%% (%d of %d), %.1f s", 100 * accuracy,
-                               zip(predictions, test.labels).filter { $0 == Int($1) }.count, test.count, seconds))
+            Output.line(String(format: "test accuracy %.2f%% (%d of %d), %.1f s", 100 * accuracy, correct, test.count, seconds))
             if let path = plot { Output.line("wrote the loss curve to \(path)") }
         }
         return network

@@ -167,13 +167,20 @@ public struct MLP: Equatable, Sendable {
     }
 
     /// Predicted classes for a batch.
-    public func predict(_ x: Matrix) -> [Int] {
-        let p = forward(x).probabilities
-        return (0..<p.rows).map { r in
+    public func predict(_ x: Matrix) -> [Int] { Self.predictedClasses(forward(x).probabilities) }
+
+    /// The class of each row of P: the index of its largest entry (the first, on ties).
+    public static func predictedClasses(_ p: Matrix) -> [Int] {
+        (0..<p.rows).map { r in
             var best = 0
             for j in 1..<p.columns where p[r, j] > p[r, best] { best = j }
             return best
         }
+    }
+
+    /// How many predictions equal their labels.
+    public static func correctCount(_ predictions: [Int], _ labels: [UInt8]) -> Int {
+        zip(predictions, labels).filter { $0 == Int($1) }.count
     }
 }
 

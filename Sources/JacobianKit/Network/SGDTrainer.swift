@@ -78,7 +78,7 @@ public final class SGDTrainer {
             step += 1
             lossSum += loss * Double(indices.count)
             seen += indices.count
-            correct += Self.correct(f.probabilities, labels)
+            correct += MLP.correctCount(MLP.predictedClasses(f.probabilities), labels)
             progress(seen, data.count, lossSum / Double(seen))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -153,16 +153,6 @@ public final class SGDTrainer {
         }
     }
 
-    /// Rows of P whose largest entry is at the label.
-    static func correct(_ p: Matrix, _ labels: [UInt8]) -> Int {
-        var c = 0
-        for r in 0..<p.rows {
-            var best = 0
-            for j in 1..<p.columns where p[r, j] > p[r, best] { best = j }
-            if best == Int(labels[r]) { c += 1 }
-        }
-        return c
-    }
 }
 
 extension MLP {
@@ -178,8 +168,7 @@ extension MLP {
 
     /// Fraction of `data` classified correctly.
     public func accuracy(_ data: MNISTSplit) -> Double {
-        let p = predictions(data)
-        return Double(zip(p, data.labels).filter { $0 == Int($1) }.count) / Double(max(data.count, 1))
+        Double(Self.correctCount(predictions(data), data.labels)) / Double(max(data.count, 1))
     }
 }
 
