@@ -104,7 +104,6 @@ public enum BLAS {
     }
 
     /// One BLAS call (or a plain loop when tiny).
-    @usableFromInline
     static func gemmSerial(m: Int, n: Int, k: Int,
                            _ a: UnsafePointer<Double>, lda: Int, transposeA: Bool,
                            _ b: UnsafePointer<Double>, ldb: Int, transposeB: Bool,

@@ -31,7 +31,7 @@ struct LossCurve {
         let heights = values.map { Int((($0 - lo) / span * Double(height * 8 - 1)).rounded()) + 1 }
         func label(_ v: Double) -> String { Output.sci(logScale ? pow(10, v) : v) }
         var lines: [String] = ["\(yLabel)\(logScale ? " (log scale)" : "")"]
-        for row in stripe(height) {
+        for row in (0..<height).reversed() {
             let cells = heights.map { h -> Character in
                 let filled = h - row * 8
                 return filled >= 8 ? "█" : filled <= 0 ? " " : levels[filled]
@@ -45,8 +45,6 @@ struct LossCurve {
                      + String(repeating: " ", count: max(1, columns - first.count - last.count)) + last + "  \(xLabel)")
         return lines.joined(separator: "\n")
     }
-
-    private func stripe(_ height: Int) -> [Int] { Array((0..<height).reversed()) }
 
     private func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x) }
 

@@ -105,7 +105,7 @@ struct MNISTCommand: ParsableCommand {
         // against the elementwise passes, which can then use both cores too.
         BLAS.useOwnThreads(ProcessInfo.processInfo.activeProcessorCount)
         try Output.reportingErrors {
-            if let path = save { try ModelFile.ensureWritable(path) }
+            if let path = save { try OutputPath.ensureWritable(path) }
             if let path = plot { try OutputPath.ensureWritable(path) }
             var network: MLP
             if let path = load {

@@ -49,11 +49,7 @@ enum Output {
 
     /// One JSON object on one line.
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let data = try encoder.encode(value)
+        let data = try encoder().encode(value)
         print(String(decoding: data, as: UTF8.self))
     }
 
@@ -78,6 +74,15 @@ enum Output {
         TextFormat.matrix(v, maxRows: maxRows, maxColumns: maxColumns, indent: indent)
     }
 
+    /// The encoder of every JSON output: sorted keys, and non-finite numbers as "Infinity", "-Infinity", "NaN".
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
     /// An array of rows as JSON text, written directly (Foundation's encoder is slow on millions of numbers).
     static func jsonRows(rows: Int, columns: Int, entry: (Int, Int) -> Double) -> String {
         var out = "["
@@ -96,10 +101,7 @@ enum Output {
 
     /// A check report as one JSON object: the small fields through JSONEncoder, the two matrices written directly.
     static func json(_ report: CheckReport) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let encoder = encoder()
         encoder.userInfo[CheckReport.omitMatrices] = true
         var head = String(decoding: try encoder.encode(report), as: UTF8.self)
         head.removeLast()  // the closing brace

@@ -120,7 +120,7 @@ struct NetworkTests {
         #expect(message(Array(ModelFile.encode(net).prefix(500))).contains("m.jcb"))
         #expect(message(Array("hello, world, this is not a model at all, not even close to one; nope.............".utf8)).contains("magic"))
         #expect(throws: JacobianError.self) { try ModelFile.read(dir.appendingPathComponent("missing.jcb").path) }
-        #expect(throws: JacobianError.self) { try ModelFile.ensureWritable("/nonexistent-folder/m.jcb") }
+        #expect(throws: JacobianError.self) { try OutputPath.ensureWritable("/nonexistent-folder/m.jcb") }
         // A failed save leaves an existing file as it was.
         try ModelFile.write(net, to: path)
         #expect(throws: JacobianError.self) { try ModelFile.write(net, to: dir.appendingPathComponent("no/such/dir.jcb").path) }

@@ -87,8 +87,8 @@ public struct UnrolledRNN: VectorMap {
         return ([r.loss], .dense(Matrix(unchecked: 1, r.gradient.count, r.gradient)))
     }
 
-    /// BPTT: the loss, its gradient (1×P, θ's order) and every δₜ = ∂L/∂hₜ (index t − 1).
-    public func backPropagation(at theta: [Double]) -> (loss: Double, gradient: [Double], deltas: [[Double]]) {
+    /// BPTT: the loss, its gradient (1×P, θ's order), every δₜ = ∂L/∂hₜ and every pₜ − yₜ (index t − 1).
+    public func backPropagation(at theta: [Double]) -> (loss: Double, gradient: [Double], deltas: [[Double]], rows: [[Double]]) {
         let p = unpack(theta)
         let (states, rows, loss) = forward(theta)
         let (d, h, k) = (inputSize, hidden, classes)
@@ -114,20 +114,19 @@ public struct UnrolledRNN: VectorMap {
             add(&gB, rowA)
             carried = jhPrev.vjp(rowA)                              // δₜ·diag(1 − hₜ²)·W_hhᵀ, for step t − 1
         }
-        return (loss, gWxh + gWhh + gB + gV + gC, deltas)
+        return (loss, gWxh + gWhh + gB + gV + gC, deltas, rows)
     }
 
     /// The BPTT recursion at θ, one line per step, for `check --explain`.
     public func explanation(at theta: [Double]) -> [String] {
         let r = backPropagation(at: theta)
-        let rows = forward(theta).rows
         var lines = ["BPTT, from the last step back (row convention; J(zₜ wrt hₜ) = Vᵀ, J(hₜ₊₁ wrt hₜ) = diag(1 − hₜ₊₁²)·W_hhᵀ):"]
         for t in stride(from: steps, through: 1, by: -1) {
             let head = t == steps
                 ? "δ_\(t) = (p_\(t) − y_\(t))·Vᵀ  [1×\(classes) · \(classes)×\(hidden)]"
                 : "δ_\(t) = (p_\(t) − y_\(t))·Vᵀ + δ_\(t + 1)·diag(1 − h_\(t + 1)²)·W_hhᵀ  [1×\(classes) · \(classes)×\(hidden) + 1×\(hidden) · \(hidden)×\(hidden) · \(hidden)×\(hidden)]"
             lines.append("  " + head)
-            lines.append("      p_\(t) − y_\(t) = \(TextFormat.vector(rows[t - 1]))   δ_\(t) = \(TextFormat.vector(r.deltas[t - 1]))")
+            lines.append("      p_\(t) − y_\(t) = \(TextFormat.vector(r.rows[t - 1]))   δ_\(t) = \(TextFormat.vector(r.deltas[t - 1]))")
         }
         lines.append("each parameter's row is Σₜ δₜ·diag(1 − hₜ²)·J(aₜ wrt it): xₜ ⊗ I for W_xh, hₜ₋₁ ⊗ I for W_hh, I for b;")
         lines.append("and Σₜ (pₜ − yₜ)·J(zₜ wrt it): hₜ ⊗ I for V, I for c.")
