@@ -59,7 +59,7 @@ extension Pipeline: ComplexEvaluable {
 extension Elementwise: ComplexEvaluable {
     public var supportsComplexStep: Bool {
         switch function {
-        case .relu, .leakyRelu: return false
+        case .relu, .leakyRelu, .abs: return false
         default: return true
         }
     }
@@ -74,7 +74,11 @@ extension Elementwise: ComplexEvaluable {
                 guard v.real > 0 else { throw JacobianError.outsideDomain("log needs every coordinate > 0") }
                 return .log(v)
             case .sin: return .sin(v)
-            case .relu, .leakyRelu:
+            case .cos: return .cos(v)
+            case .sqrt:
+                guard v.real > 0 else { throw JacobianError.outsideDomain("sqrt needs every coordinate > 0") }
+                return .sqrt(v)
+            case .relu, .leakyRelu, .abs:
                 throw JacobianError.invalidArgument("\(name) is not real-analytic")
             }
         }

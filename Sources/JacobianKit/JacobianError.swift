@@ -20,6 +20,8 @@ public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooLarge(String)
     /// A data or model file that is missing, truncated or corrupt.
     case badFile(String)
+    /// Expression text that does not parse: what was expected, the text, and the 0-based column to point at.
+    case syntax(String, text: String, column: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +39,9 @@ public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .invalidArgument(text): return text
         case let .tooLarge(text): return text
         case let .badFile(text): return text
+        case let .syntax(message, text, column):
+            let caret = String(repeating: " ", count: max(0, column)) + "^"
+            return "Cannot read the expression: \(message) (column \(column + 1)).\n  \(text)\n  \(caret)"
         }
     }
 }

@@ -19,6 +19,15 @@ public protocol VectorMap: Sendable {
     /// Whether the map has branches (relu's kink at 0): the checker then keeps one-sided difference quotients
     /// and accepts an analytic value between them where x ± h straddles a kink.
     var hasKinks: Bool { get }
+    /// y = f(x) and the Jacobian written in `layout`: J (m×n) or Jᵀ (n×m). A composition multiplies its
+    /// factors as written in that layout; a single map transposes its own Jacobian.
+    func evaluate(at x: [Double], layout: Layout) throws -> (value: [Double], jacobian: Jacobian)
+    /// The named inputs x is made of, in order, for a map of several variables (nil for a map of one x).
+    var inputBlocks: [InputBlock]? { get }
+    /// The readable name of input coordinate k: "x_3", "X[1,2]", or "W[1,2]" for a named input.
+    func inputCoordinateName(_ k: Int) -> String
+    /// The readable name of output coordinate k: "y_3", "Y[1,2]".
+    func outputCoordinateName(_ k: Int) -> String
 }
 
 extension VectorMap {
@@ -27,6 +36,41 @@ extension VectorMap {
     public func value(at x: [Double]) throws -> [Double] { try evaluate(at: x).value }
     public func samplePoint(using rng: inout SplitMix64) -> [Double] {
         rng.uniform(count: inputShape.count, -1, 1)
+    }
+    public func evaluate(at x: [Double], layout: Layout) throws -> (value: [Double], jacobian: Jacobian) {
+        let r = try evaluate(at: x)
+        return (r.value, r.jacobian.oriented(layout))
+    }
+    public var inputBlocks: [InputBlock]? { nil }
+    public func inputCoordinateName(_ k: Int) -> String { inputShape.coordinateName(k, symbol: "x") }
+    public func outputCoordinateName(_ k: Int) -> String { outputShape.coordinateName(k, symbol: "y") }
+}
+
+/// One named input of a map of several variables: its name, shape, and where its row-major vec starts in x.
+public struct InputBlock: Codable, Equatable, Sendable {
+    /// The variable's name ("W").
+    public var name: String
+    /// [n] or [r, c].
+    public var shape: [Int]
+    /// The index in x of its first number.
+    public var offset: Int
+
+    /// The block `name` of the given shape at `offset`.
+    public init(name: String, shape: [Int], offset: Int) {
+        self.name = name
+        self.shape = shape
+        self.offset = offset
+    }
+
+    /// How many numbers the block has.
+    public var count: Int { shape.reduce(1, *) }
+
+    /// "W[1,2]" for a matrix, "b_2" for a vector, "x1" for a scalar; k counts from the block's start.
+    public func coordinateName(_ k: Int) -> String {
+        switch shape.count {
+        case 2 where !(shape[1] == 1): return "\(name)[\(k / shape[1]),\(k % shape[1])]"
+        default: return count == 1 ? name : "\(name)_\(k)"
+        }
     }
 }
 

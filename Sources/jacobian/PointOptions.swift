@@ -3,20 +3,26 @@ import JacobianKit
 
 /// The options `eval` and `check` share: which map, its shape and constants, the point, the layout, the output form.
 struct PointOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("A built-in map or a pipeline \"a | b | c\" (applied left to right); see 'jacobian list'.",
-                                 valueName: "map"))
+    @Argument(help: ArgumentHelp(
+        "A built-in map, a pipeline \"a | b | c\" (applied left to right), or an expression such as "
+            + "\"softmax(W*x + b)\"; see 'jacobian list'.", valueName: "map"))
     var map: String
 
-    @Option(help: "Input size n for vector maps (default 4).")
-    var dim: Int?
+    @Option(parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Input size n of a vector map (default 4), or NAME=N for an expression's vector.",
+                               valueName: "n|name=n"))
+    var dim: [String] = []
 
-    @Option(help: ArgumentHelp("Input shape RxC for matrix maps (default 3x3 square, 2x3 otherwise).", valueName: "RxC"))
-    var shape: String?
+    @Option(parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Input shape RxC of a matrix map (default 3x3 square, 2x3 otherwise), or NAME=RxC.",
+                               valueName: "RxC|name=RxC"))
+    var shape: [String] = []
 
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("The point: comma-separated numbers, row-major for a matrix (default: random from --seed).",
-                               valueName: "v1,v2,…"))
-    var at: String?
+    @Option(parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("The point: comma-separated numbers, row-major for a matrix, filling an expression's "
+                                   + "inputs in order; or NAME=v1,v2,… per input (default: random from --seed).",
+                               valueName: "v1,v2,…|name=…"))
+    var at: [String] = []
 
     @Option(help: "Write the Jacobian in this layout.")
     var layout: Layout = .numerator
@@ -27,8 +33,10 @@ struct PointOptions: ParsableArguments {
     @Option(help: "Output size m of linear / linear-row with --wrt x or b (default: the input size).")
     var out: Int?
 
-    @Option(help: "The variable linear / linear-row differentiate with respect to.")
-    var wrt: LinearVariable = .x
+    @Option(help: ArgumentHelp("The input: x, W or b for linear / linear-row; for an expression, the variables "
+                                   + "to differentiate with respect to, in order (default: every variable --param "
+                                   + "does not fix).", valueName: "name[,name…]"))
+    var wrt: String?
 
     @Option(help: "Negative-side slope of leaky-relu.")
     var slope: Double = 0.01
@@ -54,11 +62,10 @@ struct PointOptions: ParsableArguments {
     var npy: String?
 
     mutating func validate() throws {
-        if let d = dim, d <= 0 { throw ValidationError("--dim must be a positive whole number, but got \(d).") }
         if let o = out, o <= 0 { throw ValidationError("--out must be a positive whole number, but got \(o).") }
-        if dim != nil && shape != nil { throw ValidationError("Give either --dim or --shape, not both.") }
-        if let s = shape { _ = try Arguments.shape(s) }
-        if let a = at { _ = try Arguments.numbers(a, option: "--at") }
+        for d in dim { _ = try Arguments.size(d) }
+        for t in shape { _ = try Arguments.namedShape(t) }
+        for a in at { _ = try Arguments.point(a) }
         for p in param { _ = try Arguments.parameter(p) }
         guard slope.isFinite else { throw ValidationError("--slope must be a finite number.") }
         if hidden <= 0 { throw ValidationError("--hidden must be a positive whole number, but got \(hidden).") }
@@ -66,11 +73,21 @@ struct PointOptions: ParsableArguments {
         if classes < 2 { throw ValidationError("--classes must be at least 2, but got \(classes).") }
     }
 
-    /// The map options these flags describe.
+    /// Whether MAP names built-in maps ("softmax", "linear | sigmoid") rather than being an expression.
+    var isCatalogText: Bool { MapText.isCatalog(map) }
+
+    /// The map options these flags describe (built-in maps).
     func mapOptions() throws -> MapOptions {
         var o = MapOptions()
         o.out = out
-        o.variable = wrt
+        if let w = wrt {
+            guard let v = LinearVariable(rawValue: w) else {
+                throw ValidationError(
+                    "--wrt takes x, W or b for built-in maps (linear, linear-row), but got '\(w)'; "
+                    + "to differentiate with respect to a named variable write the map as an expression.")
+            }
+            o.variable = v
+        }
         o.slope = slope
         o.seed = seed
         o.hidden = hidden
@@ -83,20 +100,33 @@ struct PointOptions: ParsableArguments {
         return o
     }
 
-    /// The input shape from --dim/--shape, nil for the map's default.
+    /// The input shape from --dim/--shape for a built-in map, nil for the map's default.
     func inputShape() throws -> Shape? {
-        if let d = dim { return .vector(d) }
-        if let s = shape { return try Arguments.shape(s) }
-        return nil
+        let sizes = try dim.map(Arguments.size) + shape.map(Arguments.namedShape)
+        if sizes.count > 1 {
+            throw ValidationError(
+                "Give one --dim or --shape for a built-in map; named sizes (--dim x=4) are for expressions.")
+        }
+        guard let (name, s) = sizes.first else { return nil }
+        if let name {
+            throw ValidationError(
+                "--dim \(name)=… and --shape \(name)=… name a variable of an expression, but '\(map)' is a built-in map; "
+                + "write --dim N or --shape RxC.")
+        }
+        return s
     }
 
     /// Builds the map and picks the point (--at, or a seeded random point in the map's domain).
     func resolve(checkSize: Bool = true) throws -> (map: any VectorMap, point: [Double]) {
+        if !isCatalogText { return try resolveExpression(checkSize: checkSize) }
         let map = try Catalog.build(self.map, shape: inputShape(), options: mapOptions())
         let n = map.inputShape.count
         if checkSize { try FiniteDifference.ensureFits(rows: map.outputShape.count, columns: n) }
-        if let a = at {
-            let x = try Arguments.numbers(a, option: "--at")
+        let points = try at.map(Arguments.point)
+        if points.count > 1 || points.first?.name != nil {
+            throw ValidationError("Give the point of a built-in map as one --at v1,v2,…; named values are for expressions.")
+        }
+        if let x = points.first?.values {
             guard x.count == n else {
                 throw ValidationError("--at has \(x.count) numbers but \(self.map) with input \(map.inputShape.space) needs \(n).")
             }
@@ -104,5 +134,57 @@ struct PointOptions: ParsableArguments {
         }
         var rng = SplitMix64(seed: seed)
         return (map, map.samplePoint(using: &rng))
+    }
+
+    /// An expression bound to the flags: named sizes, --wrt, --param constants, and the point.
+    private func resolveExpression(checkSize: Bool) throws -> (map: any VectorMap, point: [Double]) {
+        let expression = try Expression(map)
+        if out != nil { throw ValidationError("--out sets the output size of linear; an expression's sizes come from its variables.") }
+        var b = ExpressionBindings(seed: seed)
+        let variables = expression.variables
+        for (name, s) in try dim.map(Arguments.size) + shape.map(Arguments.namedShape) {
+            let target: String
+            if let name {
+                target = name
+            } else if variables.count == 1 {
+                target = variables[0]
+            } else {
+                throw ValidationError(
+                    "'\(map)' has several variables (\(variables.joined(separator: ", "))), so give sizes by name, "
+                    + "for example --dim \(variables[0])=4 or --shape \(variables[0])=3x4.")
+            }
+            if b.shapes[target] != nil { throw ValidationError("The size of \(target) is given twice.") }
+            b.shapes[target] = s
+        }
+        for p in param {
+            let (k, v) = try Arguments.parameter(p)
+            b.constants[k] = v
+        }
+        b.wrt = try wrt.map(Arguments.names)
+        var bare: [Double]?
+        for p in try at.map(Arguments.point) {
+            if let name = p.name {
+                if b.inputValues[name] != nil { throw ValidationError("--at \(name)=… is given twice.") }
+                b.inputValues[name] = p.values
+            } else {
+                if bare != nil { throw ValidationError("Give one unnamed --at, or name each input: --at x=1,2.") }
+                bare = p.values
+            }
+        }
+        if bare != nil && !b.inputValues.isEmpty {
+            throw ValidationError("Give the point either unnamed (--at 1,2,3, filling the inputs in order) or by name, not both.")
+        }
+        b.pointCount = bare?.count
+        let m = try expression.map(b)
+        if checkSize { try FiniteDifference.ensureFits(rows: m.outputShape.count, columns: m.inputShape.count) }
+        if let x = bare {
+            let n = m.inputShape.count
+            guard x.count == n else {
+                let list = m.inputs.map { "\($0.name) (\($0.count))" }.joined(separator: ", ")
+                throw ValidationError("--at has \(x.count) numbers but the inputs \(list) need \(n).")
+            }
+            return (m, x)
+        }
+        return (m, try m.point(given: b.inputValues, seed: seed))
     }
 }

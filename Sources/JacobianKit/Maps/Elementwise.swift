@@ -18,6 +18,12 @@ public struct Elementwise: VectorMap {
         case log
         /// sin x; derivative cos x.
         case sin
+        /// cos x; derivative −sin x.
+        case cos
+        /// √x for x > 0; derivative 1/(2√x).
+        case sqrt
+        /// |x|; derivative sign x (0 at the kink x = 0).
+        case abs
     }
 
     public let name: String
@@ -36,7 +42,7 @@ public struct Elementwise: VectorMap {
     /// relu and leaky-relu have a kink at 0.
     public var hasKinks: Bool {
         switch function {
-        case .relu, .leakyRelu: return true
+        case .relu, .leakyRelu, .abs: return true
         default: return false
         }
     }
@@ -50,6 +56,9 @@ public struct Elementwise: VectorMap {
         case .exp: return "diag(exp x)"
         case .log: return "diag(1/x)"
         case .sin: return "diag(cos x)"
+        case .cos: return "diag(−sin x)"
+        case .sqrt: return "diag(1/(2√x))"
+        case .abs: return "diag(sign x)"
         }
     }
 
@@ -71,12 +80,21 @@ public struct Elementwise: VectorMap {
             return (e, e)
         case .log: return (Foundation.log(x), 1 / x)
         case .sin: return (Foundation.sin(x), Foundation.cos(x))
+        case .cos: return (Foundation.cos(x), -Foundation.sin(x))
+        case .sqrt:
+            let r = Foundation.sqrt(x)
+            return (r, 0.5 / r)
+        case .abs: return (Swift.abs(x), x > 0 ? 1 : (x < 0 ? -1 : 0))
         }
     }
 
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
         if function == .log, let k = x.firstIndex(where: { !($0 > 0) }) {
             throw JacobianError.outsideDomain("log needs every coordinate > 0, but x_\(k) = \(x[k])")
+        }
+        if function == .sqrt, let k = x.firstIndex(where: { !($0 > 0) }) {
+            throw JacobianError.outsideDomain(
+                "sqrt needs every coordinate > 0 (its derivative 1/(2√x) is infinite at 0), but x_\(k) = \(x[k])")
         }
         var y = [Double](repeating: 0, count: x.count)
         var d = [Double](repeating: 0, count: x.count)
@@ -85,6 +103,6 @@ public struct Elementwise: VectorMap {
     }
 
     public func samplePoint(using rng: inout SplitMix64) -> [Double] {
-        function == .log ? rng.uniform(count: inputShape.count, 0.2, 2) : rng.uniform(count: inputShape.count, -1, 1)
+        function == .log || function == .sqrt ? rng.uniform(count: inputShape.count, 0.2, 2) : rng.uniform(count: inputShape.count, -1, 1)
     }
 }
