@@ -103,6 +103,8 @@ public struct CheckReport: Encodable, Sendable {
     public var outputShape: [Int]
     /// The point x (row-major for a matrix).
     public var input: [Double]
+    /// The named inputs x is made of (expressions of several variables); nil for a map of one x.
+    public var inputs: [InputBlock]?
     /// f(x).
     public var value: [Double]
     /// The map's constants (W, b, targets, …).
@@ -148,7 +150,7 @@ public struct CheckReport: Encodable, Sendable {
     public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!
 
     enum CodingKeys: String, CodingKey {
-        case map, layout, method, kinks, maxErrorEstimate, stepStudy, inputShape, outputShape, input, value, constants, jacobian, finiteDifference, structure,
+        case map, layout, method, kinks, maxErrorEstimate, stepStudy, inputShape, outputShape, input, inputs, value, constants, jacobian, finiteDifference, structure,
              formula, chainOrder, step, tolerance, evaluations, maxAbsoluteError, maxRelativeError, worst,
              mismatches, total, passed, blame
     }
@@ -164,6 +166,7 @@ public struct CheckReport: Encodable, Sendable {
         try c.encode(inputShape, forKey: .inputShape)
         try c.encode(outputShape, forKey: .outputShape)
         try c.encode(input, forKey: .input)
+        try c.encodeIfPresent(inputs, forKey: .inputs)
         try c.encode(value, forKey: .value)
         try c.encode(constants, forKey: .constants)
         if encoder.userInfo[CheckReport.omitMatrices] as? Bool != true {

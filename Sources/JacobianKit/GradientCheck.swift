@@ -34,14 +34,14 @@ public struct GradientCheck: Sendable {
             let c = try p.chain(at: x, layout: layout)
             (value, analytic, order, pipelineChain) = (c.value, c.product, c.order, c)
         } else {
-            let (v, j) = try map.evaluate(at: x)
-            (value, analytic) = (v, j.oriented(layout))
+            (value, analytic) = try map.evaluate(at: x, layout: layout)
         }
         let fd = try FiniteDifference.transposedJacobian(of: map, at: x, step: step, method: method)
         let fdView = MatrixView(fd.transposed, transposed: layout == .numerator)
         var report = compare(analytic, fdView, map: map, extras: fd)
         report.method = method
         report.input = x
+        report.inputs = map.inputBlocks
         report.value = value
         report.structure = analytic.structureName
         report.chainOrder = order

@@ -54,19 +54,22 @@ public struct Pipeline: VectorMap {
     public func samplePoint(using rng: inout SplitMix64) -> [Double] { stages[0].samplePoint(using: &rng) }
 
     /// Evaluates every stage and multiplies the Jacobians as written in `layout`, in `order`
-    /// (by default the cheaper one for these shapes).
+    /// (by default the cheaper one for these shapes): the chain case of the expression graph.
     public func chain(at x: [Double], layout: Layout, order: ChainOrder? = nil) throws -> ChainProduct {
-        var v = x
-        var inputs: [[Double]] = []
-        var factors: [Jacobian] = []
-        for s in stages {
-            inputs.append(v)
-            let (y, j) = try s.evaluate(at: v)
-            factors.append(j)
-            v = y
+        guard x.count == inputShape.count else {
+            throw JacobianError.shapeMismatch("\(name) takes \(inputShape.count) numbers, the point has \(x.count)")
         }
-        let chosen = order ?? Self.cheaperOrder(factors)
-        return ChainProduct(value: v, stageInputs: inputs, factors: factors, layout: layout, order: chosen)
+        let graph = ComputationGraph.chain(stages)
+        let a = try graph.accumulate(["x": x], inputs: [0], layout: layout, order: order)
+        return ChainProduct(
+            value: a.values[stages.count], stageInputs: Array(a.values[0..<stages.count]),
+            factors: (1...stages.count).map { a.local[ComputationGraph.EdgeKey(node: $0, argument: 0)]! },
+            layout: layout, order: a.order, product: a.product, structuredCost: a.structuredCost)
+    }
+
+    public func evaluate(at x: [Double], layout: Layout) throws -> (value: [Double], jacobian: Jacobian) {
+        let c = try chain(at: x, layout: layout)
+        return (c.value, c.product)
     }
 
     /// Reverse (output side first) unless forward needs fewer dense multiply-adds for these shapes.
@@ -102,32 +105,14 @@ public struct ChainProduct: Sendable {
     /// Multiply-adds the structured products took.
     public let structuredCost: Int
 
-    init(value: [Double], stageInputs: [[Double]], factors: [Jacobian], layout: Layout, order: ChainOrder) {
+    init(value: [Double], stageInputs: [[Double]], factors: [Jacobian], layout: Layout, order: ChainOrder,
+         product: Jacobian, structuredCost: Int) {
         self.value = value
         self.stageInputs = stageInputs
         self.factors = factors
         self.layout = layout
         self.order = order
-        // Written left to right in the chosen layout.
-        let written = layout == .numerator ? factors.reversed() : factors.map { $0.transposed() }
-        var cost = 0
-        var acc: Jacobian
-        // "Output side first" is the left end in numerator layout, the right end in denominator layout.
-        let startLeft = (order == .reverse) == (layout == .numerator)
-        if startLeft {
-            acc = written[0]
-            for f in written.dropFirst() {
-                cost += acc.multiplyCost(by: f)
-                acc = acc.multiplied(by: f)
-            }
-        } else {
-            acc = written[written.count - 1]
-            for f in written.dropLast().reversed() {
-                cost += f.multiplyCost(by: acc)
-                acc = f.multiplied(by: acc)
-            }
-        }
-        product = acc
-        structuredCost = cost
+        self.product = product
+        self.structuredCost = structuredCost
     }
 }

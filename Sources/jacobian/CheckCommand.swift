@@ -32,7 +32,12 @@ struct CheckCommand: ParsableCommand {
           jacobian check softmax --dim 100000 --directions 8
           jacobian check rnn --time-steps 5 --hidden 4 --dim 3
           jacobian check lstm-cell --hidden 4 --dim 3
+          jacobian check "[x1*x2, sin(x1), x2^2]" --at 1,2
+          jacobian check "softmax(W*x + b)" --wrt W --shape W=3x4
+          jacobian check "X*Y" --wrt X,Y --shape X=2x3 --shape Y=3x2
+          jacobian check "softmax_ce(W2*sigmoid(W1*x + b1) + b2, y)" --wrt W1,b1 --dim x=4 --dim b1=3 --dim y=2
           jacobian check all
+        MAP may be an expression; 'jacobian eval --help' describes the language, shapes, --wrt and values.
         """)
 
     @OptionGroup var point: PointOptions
@@ -94,12 +99,14 @@ struct CheckCommand: ParsableCommand {
             if explain && !point.json {
                 if let rnn = map as? UnrolledRNN {
                     rnn.explanation(at: x).forEach { Output.line($0) }
+                } else if let e = map as? ExpressionMap {
+                    try e.explanation(at: x, layout: point.layout).forEach { Output.line($0) }
                 } else {
                     Output.line("\(map.name): J = \(map.formula)")
                 }
                 Output.line()
             }
-            if point.json { try Output.json(report) } else { CheckText.print(report, map: map, random: point.at == nil, seed: point.seed) }
+            if point.json { try Output.json(report) } else { CheckText.print(report, map: map, random: point.at.isEmpty, seed: point.seed) }
         }
         if !passed { throw ExitCode(1) }
     }

@@ -5,7 +5,7 @@ enum CheckText {
     static func print(_ r: CheckReport, map: any VectorMap, random: Bool, seed: UInt64) {
         let name = r.layout == .numerator ? "J" : "Jᵀ"
         Output.line("check \(r.map): \(map.inputShape.space) → \(map.outputShape.space), \(r.layout.convention)")
-        Output.line("x = \(Output.vector(r.input))" + (random ? "  (random, --seed \(seed))" : ""))
+        Output.inputs(map, r.input, random: random, seed: seed)
         for c in r.constants { Output.line("\(c.name) = \(Output.vector(c.values))") }
         if let o = r.chainOrder { Output.line("chain: J = \(r.formula), multiplied \(o.explanation(in: r.layout))") }
         Output.line()
@@ -33,8 +33,8 @@ enum CheckText {
             Output.line("kinks: \(r.kinks.count) entr\(r.kinks.count == 1 ? "y" : "ies") where x ± h straddles a branch; "
                         + "\(inside) with the analytic value between the one-sided quotients (passed as one-sided derivatives):")
             for k in r.kinks.prefix(8) {
-                let entry = "∂" + map.outputShape.coordinateName(k.output, symbol: "y") + "/∂" + map.inputShape.coordinateName(k.input, symbol: "x")
-                Output.line("  \(entry) at x_\(k.input) = \(Output.number(r.input[k.input], digits: 6)): left \(Output.number(k.left)), right \(Output.number(k.right)), analytic \(Output.number(k.analytic)) \(k.inside ? "✓ inside" : "✗ outside")")
+                let entry = entryName(output: k.output, input: k.input, map: map)
+                Output.line("  \(entry) at \(map.inputCoordinateName(k.input)) = \(Output.number(r.input[k.input], digits: 6)): left \(Output.number(k.left)), right \(Output.number(k.right)), analytic \(Output.number(k.analytic)) \(k.inside ? "✓ inside" : "✗ outside")")
             }
             if r.kinks.count > 8 { Output.line("  … \(r.kinks.count - 8) more") }
         }
@@ -54,12 +54,17 @@ enum CheckText {
 
     /// "∂y_3/∂x_7", or "∂y_0/∂X[1,2]" for a matrix input.
     static func entryName(_ w: CheckEntry, map: any VectorMap) -> String {
-        "∂" + map.outputShape.coordinateName(w.output, symbol: "y") + "/∂" + map.inputShape.coordinateName(w.input, symbol: "x")
+        entryName(output: w.output, input: w.input, map: map)
+    }
+
+    /// "∂y_3/∂x_7", "∂y/∂W[1,2]" for an expression's named input.
+    static func entryName(output: Int, input: Int, map: any VectorMap) -> String {
+        "∂" + map.outputCoordinateName(output) + "/∂" + map.inputCoordinateName(input)
     }
 
     /// The error-against-h table, the optimum marked.
     static func printStepStudy(_ s: StepStudy, map: any VectorMap) {
-        let entry = "∂" + map.outputShape.coordinateName(s.output, symbol: "y") + "/∂" + map.inputShape.coordinateName(s.input, symbol: "x")
+        let entry = entryName(output: s.output, input: s.input, map: map)
         Output.line("error of central differences against h for \(entry) (analytic \(Output.number(s.analytic, digits: 12))):")
         Output.line("         h   central difference       |error|")
         for row in s.rows {

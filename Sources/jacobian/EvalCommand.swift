@@ -11,9 +11,23 @@ struct EvalCommand: ParsableCommand {
           jacobian eval softmax --dim 3 --at 1,2,3
           jacobian eval inverse --shape 2x2 --at 4,7,2,6 --layout denominator
           jacobian eval "sigmoid | softmax" --dim 4 --json
+          jacobian eval "(x1*x2 - 3)^2 + 1" --at 1.04,1.04
+          jacobian eval "softmax(W*x + b)" --wrt W,b --shape W=2x3 --explain
+
+        Expressions: numbers, names, ( ), unary -, + - * /, ^ with a constant exponent, ' (transpose), .* and ./
+        (entry by entry). * is the matrix product between non-scalars (vectors are columns) and scaling with a
+        scalar. [a, b, c] is a column of scalars; [1; x] stacks. Functions: \(Expression.functionNames.joined(separator: " ")).
+        Any other name is a variable. Shapes: --dim NAME=N, --shape NAME=RxC, the count of a given value, or
+        inference through the operators; a variable nothing constrains is a scalar. Inputs: --wrt NAME,… (the
+        Jacobian is the block row [J_W | J_b] over their row-major vecs); without --wrt, every variable that
+        --param does not fix, in order of appearance. Values: --at NAME=… or a bare --at filling the inputs in
+        order; --param NAME=… for constants; the rest drawn from --seed.
         """)
 
     @OptionGroup var point: PointOptions
+
+    @Flag(help: "For an expression: print its graph, each node's Jacobians, and the accumulation with its costs.")
+    var explain = false
 
     struct Result: Encodable {
         var map: String
@@ -21,6 +35,7 @@ struct EvalCommand: ParsableCommand {
         var inputShape: [Int]
         var outputShape: [Int]
         var input: [Double]
+        var inputs: [InputBlock]?
         var value: [Double]
         var jacobian: [[Double]]
         var structure: String
@@ -28,6 +43,7 @@ struct EvalCommand: ParsableCommand {
         var constants: [NamedConstant]
         var chainOrder: ChainOrder?
         var factors: [String]?
+        var symbolic: [[String]]?
     }
 
     func run() throws {
@@ -44,20 +60,20 @@ struct EvalCommand: ParsableCommand {
                     return "\(s.name): \(g.rows)×\(g.columns) \(g.structureName)"
                 }
             } else {
-                let r = try map.evaluate(at: x)
-                (value, jacobian) = (r.value, r.jacobian.oriented(layout))
+                (value, jacobian) = try map.evaluate(at: x, layout: layout)
             }
             let dense = jacobian.matrix
             if let path = point.npy { try dense.writeNPY(to: path) }
             if point.json {
                 return try Output.json(Result(
                     map: map.name, layout: layout, inputShape: map.inputShape.dimensions,
-                    outputShape: map.outputShape.dimensions, input: x, value: value, jacobian: dense.rowArrays,
+                    outputShape: map.outputShape.dimensions, input: x, inputs: map.inputBlocks, value: value, jacobian: dense.rowArrays,
                     structure: jacobian.structureName, formula: map.formula, constants: map.constants,
-                    chainOrder: order, factors: factors))
+                    chainOrder: order, factors: factors,
+                    symbolic: (map as? ExpressionMap)?.symbolicJacobian()?.entries))
             }
             Output.line("\(map.name): \(map.inputShape.space) → \(map.outputShape.space), \(layout.convention)")
-            Output.line("x = \(Output.vector(x))" + (point.at == nil ? "  (random, --seed \(point.seed))" : ""))
+            Output.inputs(map, x, random: point.at.isEmpty, seed: point.seed)
             for c in map.constants { Output.line("\(c.name) = \(Output.vector(c.values))  (shape \(c.shape.map(String.init).joined(separator: "x")))") }
             Output.line("y = \(Output.vector(value))")
             if let f = factors, let o = order {
@@ -67,6 +83,12 @@ struct EvalCommand: ParsableCommand {
             let name = layout == .numerator ? "J" : "Jᵀ"
             Output.line("\(name) (\(dense.rows)×\(dense.columns), \(jacobian.structureName); J = \(map.formula)):")
             Output.line(Output.matrix(dense))
+            guard let e = map as? ExpressionMap else { return }
+            if let s = e.symbolicJacobian() { Output.symbolic(s, map: e, at: x, numerator: jacobian.dense(in: layout)) }
+            if explain {
+                Output.line()
+                try e.explanation(at: x, layout: layout).forEach { Output.line($0) }
+            }
         }
     }
 }

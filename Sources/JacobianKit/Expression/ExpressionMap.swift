@@ -12,6 +12,7 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
     public let inputShape: Shape
     public let outputShape: Shape
     let graph: ComputationGraph
+    private let syntax: ExpressionSyntax
     private let inputNodes: [Int]
     private let constantValues: [String: [Double]]
     private let roles: [String: ValueRole]
@@ -77,6 +78,7 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
             total = sum
         }
         graph = try Self.buildGraph(inference, text: text)
+        syntax = expression.syntax
         name = text
         let variableNodes = graph.variables
         var offset = 0
@@ -204,6 +206,27 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
             }
         }
         return x
+    }
+
+    /// The Jacobian as formulas, when every variable is a scalar: entry [i][j] is ∂yᵢ/∂(input j).
+    public func symbolicJacobian() -> SymbolicJacobian? {
+        guard inputs.allSatisfy({ $0.count == 1 }), constants.allSatisfy({ $0.values.count == 1 }) else { return nil }
+        let outputs: [ExpressionSyntax]
+        if case let .bracket(rows, _) = syntax, rows.count == 1, rows[0].count > 1 {
+            outputs = rows[0]
+        } else if outputShape.count == 1 {
+            outputs = [syntax]
+        } else {
+            return nil
+        }
+        var formulas: [[SymbolicExpression]] = []
+        for y in outputs {
+            guard let f = SymbolicExpression(y) else { return nil }
+            formulas.append(inputs.map { f.derivative($0.name) })
+        }
+        var fixed: [String: Double] = [:]
+        for c in constants { fixed[c.name] = c.values[0] }
+        return SymbolicJacobian(formulas: formulas, inputs: inputs.map(\.name), constants: fixed)
     }
 
     // MARK: Building the graph
