@@ -40,14 +40,16 @@ extension ComputationGraph {
 
     /// Evaluates the graph at `variables` and accumulates ∂output/∂inputs in `layout` and `order`
     /// (by default the one with fewer dense multiply-adds).
+    /// With `dense`, every local Jacobian is materialized first: the reference the structured products must equal.
     func accumulate(_ variables: [String: [Double]], inputs: [Int], layout: Layout,
-                    order: ChainOrder? = nil) throws -> Accumulation {
+                    order: ChainOrder? = nil, dense: Bool = false) throws -> Accumulation {
         let values = try self.values(variables)
         let depends = dependence(on: inputs)
         var local: [EdgeKey: Jacobian] = [:]
         for k in nodes.indices where depends[k] {
             for (p, a) in nodes[k].arguments.enumerated() where depends[a] {
-                local[EdgeKey(node: k, argument: p)] = try localJacobian(k, argument: p, values: values)
+                let j = try localJacobian(k, argument: p, values: values)
+                local[EdgeKey(node: k, argument: p)] = dense ? .dense(j.matrix) : j
             }
         }
         let chosen = order ?? cheaperOrder(local, inputs: inputs)

@@ -47,7 +47,15 @@ extension ComputationGraph {
     static func power<T: GraphScalar>(_ x: T, _ k: Double) throws -> T {
         if k == k.rounded(), Swift.abs(k) < 1e9 {
             if k < 0 && x == .zero { throw domain("0 to the power \(text(k))") }
-            return T.pow(x, Int(k))
+            // Repeated squaring, not exp(k·log x): the complex log of a negative base would put iπ into
+            // the imaginary part the complex step reads.
+            var result = T(constant: 1), base = x, n = Int(Swift.abs(k))
+            while n > 0 {
+                if n & 1 == 1 { result = result * base }
+                base = base * base
+                n >>= 1
+            }
+            return k < 0 ? 1 / result : result
         }
         guard x.realPart > 0 else {
             throw domain("a non-integer power \(text(k)) needs a positive base, but it is \(x.realPart)")

@@ -173,9 +173,17 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
         return (a.values[graph.output], a.product)
     }
 
+    /// The Jacobian in `layout`, accumulated in `order` (nil: the cheaper); with `denseFactors`, every node's
+    /// Jacobian is materialized first, which gives the reference the structured products must equal.
+    public func jacobian(at x: [Double], layout: Layout, order: ChainOrder? = nil,
+                         denseFactors: Bool = false) throws -> Jacobian {
+        try accumulation(at: x, layout: layout, order: order, dense: denseFactors).product
+    }
+
     /// The whole accumulation (values, local Jacobians, products in order), for explanations.
-    func accumulation(at x: [Double], layout: Layout, order: ChainOrder? = nil) throws -> ComputationGraph.Accumulation {
-        try graph.accumulate(variables(x) { $0 }, inputs: inputNodes, layout: layout, order: order)
+    func accumulation(at x: [Double], layout: Layout, order: ChainOrder? = nil,
+                      dense: Bool = false) throws -> ComputationGraph.Accumulation {
+        try graph.accumulate(variables(x) { $0 }, inputs: inputNodes, layout: layout, order: order, dense: dense)
     }
 
     /// A point inside the domain where one can be found: each input drawn for its role (positive for log, …).

@@ -181,10 +181,8 @@ final class ShapeInference {
                 try unify(slots[ks[0]].columns, slots[ks[1]].columns) { self.lossMismatch(f, args) }
                 return add(e, .call(f, constants: constants), ks, rows: one, columns: one)
             case .square:
-                try unify(slots[ks[0]].rows, slots[ks[0]].columns) { self.notSquare(f, args[0], ks[0]) }
                 return add(e, .call(f, constants: constants), ks, rows: slots[ks[0]].rows, columns: slots[ks[0]].columns)
             case .squareToScalar:
-                try unify(slots[ks[0]].rows, slots[ks[0]].columns) { self.notSquare(f, args[0], ks[0]) }
                 return add(e, .call(f, constants: constants), ks, rows: one, columns: one)
             }
         case let .bracket(rows, _):
@@ -293,6 +291,14 @@ final class ShapeInference {
                 }
                 if known { changed = try unify(s.rows, constant(total)) { "" } || changed }
             case .call(let f, _):
+                switch f.kind {
+                case .square, .squareToScalar:
+                    let a = s.args[0]
+                    changed = try unify(slots[a].rows, slots[a].columns) {
+                        self.notSquare(f, self.slots[a].syntax, a)
+                    } || changed
+                default: break
+                }
                 if case .vector = f.kind, isNonScalar(s.args[0]), let r = value(slots[s.args[0]].rows),
                    let c = value(slots[s.args[0]].columns), r != 1 && c != 1 {
                     throw JacobianError.shapeMismatch(
