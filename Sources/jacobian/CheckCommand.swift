@@ -35,7 +35,7 @@ struct CheckCommand: ParsableCommand {
           jacobian check "[x1*x2, sin(x1), x2^2]" --at 1,2
           jacobian check "softmax(W*x + b)" --wrt W --shape W=3x4
           jacobian check "X*Y" --wrt X,Y --shape X=2x3 --shape Y=3x2
-          jacobian check "softmax_ce(W2*sigmoid(W1*x + b1) + b2, y)" --wrt W1,b1 --dim x=4 --dim b1=3 --dim y=2
+          jacobian check "mse(sigmoid(W*x + b), t)" --wrt W,b --shape W=2x3
           jacobian check all
         MAP may be an expression; 'jacobian eval --help' describes the language, shapes, --wrt and values.
         """)
