@@ -6,6 +6,9 @@ Usage: bench/run.py [check] [xor] [mnist] [--runs N] [--binary PATH]
   xor    whole process `jacobian xor --iters 100000` vs the notes' NumPy code (scaled from fewer iterations)
          and JAX's jit-compiled fori_loop (compile excluded)
   mnist  epoch time of 784-300-10 ReLU, batch 100, lr 0.1, float64 vs the hand-written NumPy version
+  expr   `check "softmax(x)" --dim x=1000` vs `check softmax --dim 1000`, alternating, whole process; and the
+         MNIST-size gradient of softmax_ce(W2*relu(W1*x + b1) + b2, y) with respect to W1 (eval --wrt W1 minus
+         the same eval --wrt b2: the same constants, forward and printing, a 10-entry Jacobian)
 """
 import json
 import os
@@ -69,15 +72,39 @@ def bench_mnist(binary, runs):
     print(f"  jacobian mnist: min {min(ours):.3f} s   NumPy: min {min(numpy):.3f} s   NumPy/ours = {min(numpy) / min(ours):.2f}x")
 
 
+def alternate(commands, runs):
+    """Runs each command in turn, `runs` rounds; returns [(min, median, all)] per command, in ms."""
+    import statistics
+    times = [[] for _ in commands]
+    for _ in range(runs):
+        for k, c in enumerate(commands):
+            times[k].append(measure(c, 1)[0])
+    return [(min(t), statistics.median(t), t) for t in times]
+
+
+def bench_expr(binary, runs):
+    runs = max(runs, 5)
+    (e, em, et), (c, cm, ct) = alternate([[binary, "check", "softmax(x)", "--dim", "x=1000"],
+                                          [binary, "check", "softmax", "--dim", "1000"]], runs)
+    print(f'check "softmax(x)" --dim x=1000: min {e:.1f} ms, median {em:.1f} ms (spread {min(et):.1f}-{max(et):.1f})')
+    print(f"check softmax --dim 1000:          min {c:.1f} ms, median {cm:.1f} ms (spread {min(ct):.1f}-{max(ct):.1f})")
+    print(f"expression / catalog: {e / c:.2f}x by min, {em / cm:.2f}x by median (goal: at most 1.2x)")
+    net = ["softmax_ce(W2*relu(W1*x + b1) + b2, y)", "--shape", "W1=300x784", "--shape", "W2=10x300"]
+    (w, wm, _), (b, bm, _) = alternate([[binary, "eval", net[0], "--wrt", "W1"] + net[1:],
+                                        [binary, "eval", net[0], "--wrt", "b2"] + net[1:]], runs)
+    print(f"eval 784-300-10 net --wrt W1: min {w:.1f} ms; the same with --wrt b2: min {b:.1f} ms; "
+          f"the 1x235200 Jacobian costs about {w - b:.1f} ms (median {wm - bm:.1f} ms; goal: under 5 ms)")
+
+
 def main():
     args = sys.argv[1:]
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 3
     binary = args[args.index("--binary") + 1] if "--binary" in args else os.path.join(ROOT, ".build-static", "release", "jacobian")
-    which = [a for a in args if a in ("check", "xor", "mnist")] or ["check", "xor", "mnist"]
+    which = [a for a in args if a in ("check", "xor", "mnist", "expr")] or ["check", "expr", "xor", "mnist"]
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset (2)")
     print(f"OPENBLAS_NUM_THREADS={threads}; {time.strftime('%Y-%m-%d %H:%M')}; binary {os.path.relpath(binary, ROOT)}")
     for name in which:
-        {"check": bench_check, "xor": bench_xor, "mnist": bench_mnist}[name](binary, runs * (5 if name != "mnist" else 1))
+        {"check": bench_check, "xor": bench_xor, "mnist": bench_mnist, "expr": bench_expr}[name](binary, runs * (5 if name != "mnist" else 1))
 
 
 if __name__ == "__main__":
