@@ -182,6 +182,15 @@ struct ExpressionTests {
         }
     }
 
+    @Test("the README's Swift example runs as printed")
+    func readmeExample() throws {
+        let net = try Expression("softmax_ce(W2*sigmoid(W1*x + b1) + b2, y)")
+            .map(ExpressionBindings(shapes: ["x": .vector(4), "b1": .vector(3), "y": .vector(2)], wrt: ["W1", "b1"]))
+        var rng = SplitMix64(seed: 0)
+        let report = try GradientCheck().run(net, at: net.samplePoint(using: &rng))
+        #expect(report.passed && net.inputs.map(\.name) == ["W1", "b1"])
+    }
+
     @Test("MNIST-size: the gradient of a 784-300-10 net wrt W1 is one 1×235200 row, never a 10×235200 product")
     func mnistSizeGradient() throws {
         let map = try Expression("softmax_ce(W2*relu(W1*x + b1) + b2, y)").map(ExpressionBindings(

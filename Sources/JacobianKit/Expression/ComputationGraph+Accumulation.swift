@@ -3,7 +3,7 @@
 extension ComputationGraph {
     /// One product or sum of the accumulation, for `--explain`.
     struct Step: Sendable {
-        /// "A(W*x) += A(W*x + b)·J(W*x + b wrt W*x)" and the like.
+        /// "A(#2) += A(#4)·J(#4 wrt #2)" and the like, nodes named by their number in the graph listing.
         let text: String
         /// The shapes multiplied, "1×3 · 3×12".
         let shapes: String
@@ -97,14 +97,13 @@ extension ComputationGraph {
             for (p, arg) in nodes[v].arguments.enumerated() {
                 guard let j = local[EdgeKey(node: v, argument: p)] else { continue }
                 let term: Jacobian
-                let name = layout == .numerator ? "A(\(label(arg))) += A(\(label(v)))·J" : "Aᵀ(\(label(arg))) += Jᵀ"
                 if layout == .numerator {
                     term = a.multiplied(by: j)
-                    steps.append(step(name + "(\(label(v)) wrt \(label(arg)))", a, j))
+                    steps.append(step("A(#\(arg)) += A(#\(v))·J(#\(v) wrt #\(arg))", a, j))
                 } else {
                     let jt = j.transposed()
                     term = jt.multiplied(by: a)
-                    steps.append(step(name + "(\(label(v)) wrt \(label(arg)))·Aᵀ(\(label(v)))", jt, a))
+                    steps.append(step("Aᵀ(#\(arg)) += Jᵀ(#\(v) wrt #\(arg))·Aᵀ(#\(v))", jt, a))
                 }
                 adjoint[arg] = adjoint[arg].map { $0.adding(term) } ?? term
             }
@@ -126,11 +125,11 @@ extension ComputationGraph {
                 let term: Jacobian
                 if layout == .numerator {
                     term = j.multiplied(by: t)
-                    steps.append(step("T(\(label(v))) += J(\(label(v)) wrt \(label(arg)))·T(\(label(arg)))", j, t))
+                    steps.append(step("T(#\(v)) += J(#\(v) wrt #\(arg))·T(#\(arg))", j, t))
                 } else {
                     let jt = j.transposed()
                     term = t.multiplied(by: jt)
-                    steps.append(step("Tᵀ(\(label(v))) += Tᵀ(\(label(arg)))·Jᵀ(\(label(v)) wrt \(label(arg)))", t, jt))
+                    steps.append(step("Tᵀ(#\(v)) += Tᵀ(#\(arg))·Jᵀ(#\(v) wrt #\(arg))", t, jt))
                 }
                 sum = sum.map { $0.adding(term) } ?? term
             }

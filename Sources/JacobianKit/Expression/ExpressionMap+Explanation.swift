@@ -27,7 +27,7 @@ extension ExpressionMap {
         let mode = a.order == .reverse ? "reverse mode: from the output back" : "forward mode: from each input on"
         lines.append("accumulation (\(mode)), \(layout.rawValue) layout:")
         for s in a.steps {
-            lines.append("  \(s.text)  [\(s.shapes)]  \(s.structuredCost) multiply-adds (dense \(s.denseCost))")
+            lines.append("  \(s.text)  \(s.shapes): \(s.structuredCost) multiply-adds (dense \(s.denseCost))")
         }
         lines.append("total: \(a.structuredCost) multiply-adds with structure, \(a.denseCost) if every factor were dense")
         return lines
