@@ -113,7 +113,7 @@ struct MNISTCommand: ParsableCommand {
             } else {
                 network = MLP(sizes: [784] + (try hiddenSizes()) + [10], activation: activation, seed: seed)
             }
-            let directory = data ?? MNISTCommand.defaultDataDirectory()
+            let directory = try data ?? MNISTCommand.defaultDataDirectory()
             let loaded = try MNIST.load(directory: directory)
             let train = limit.map { loaded.train.prefix($0) } ?? loaded.train
             let test = loaded.test
@@ -140,17 +140,34 @@ struct MNISTCommand: ParsableCommand {
         }
     }
 
-    /// fixtures/mnist beside the executable's package, found by walking up from the binary; else ./fixtures/mnist.
-    static func defaultDataDirectory() -> String {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    /// Where the MNIST files are looked for, in order: `share/jacobian/mnist` beside the installed binary
+    /// (scripts/install puts them there), `fixtures/mnist` in the source tree above the binary's real path
+    /// (/proc/self/exe, so a symlink on PATH works), then `./fixtures/mnist`.
+    static func dataDirectoryCandidates() -> [String] {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
+        var out = [dir.deletingLastPathComponent().appendingPathComponent("share/jacobian/mnist").path]
         while dir.pathComponents.count > 1 {
-            let candidate = dir.appendingPathComponent("fixtures/mnist")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(MNIST.files.trainImages).path) {
-                return candidate.path
-            }
+            out.append(dir.appendingPathComponent("fixtures/mnist").path)
             dir.deleteLastPathComponent()
         }
-        return "fixtures/mnist"
+        out.append(FileManager.default.currentDirectoryPath + "/fixtures/mnist")
+        return out
+    }
+
+    /// The first candidate that holds the training images; throws one sentence naming where it looked.
+    static func defaultDataDirectory() throws -> String {
+        let candidates = dataDirectoryCandidates()
+        if let found = candidates.first(where: {
+            FileManager.default.fileExists(atPath: $0 + "/" + MNIST.files.trainImages)
+        }) {
+            return found
+        }
+        let shown = [candidates[0], candidates[1], candidates[candidates.count - 1]]
+        throw ValidationError(
+            "No MNIST files found: looked in \(shown.joined(separator: ", ")) and the folders above the binary; "
+            + "give the folder with --data DIR, or install with scripts/install.")
     }
 }
 

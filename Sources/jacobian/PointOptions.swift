@@ -5,7 +5,8 @@ import JacobianKit
 struct PointOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
         "A built-in map, a pipeline \"a | b | c\" (applied left to right), or an expression such as "
-            + "\"softmax(W*x + b)\"; see 'jacobian list'.", valueName: "map"))
+            + "\"softmax(W*x + b)\"; see 'jacobian list'.", valueName: "map"),
+              completion: .list(Catalog.names + ["all"] + Expression.functionNames.map { $0 + "(" }))
     var map: String
 
     @Option(parsing: .unconditionalSingleValue,
@@ -107,7 +108,16 @@ struct PointOptions: ParsableArguments {
             throw ValidationError(
                 "Give one --dim or --shape for a built-in map; named sizes (--dim x=4) are for expressions.")
         }
-        guard let (name, s) = sizes.first else { return nil }
+        guard let (name, s) = sizes.first else {
+            // No size given: a point of n numbers makes a vector map's input n (a matrix map keeps its default).
+            if let point = try at.map(Arguments.point).first, point.name == nil,
+               let e = try? Catalog.entry(named: try Pipeline.stageNames(map)[0]), e.input == .vector,
+               !["rnn", "rnn-step", "lstm-cell"].contains(e.name) {
+                // (The sequence maps' --dim is the size of one input step, not the length of the point.)
+                return .vector(point.values.count)
+            }
+            return nil
+        }
         if let name {
             throw ValidationError(
                 "--dim \(name)=… and --shape \(name)=… name a variable of an expression, but '\(map)' is a built-in map; "
