@@ -18,5 +18,6 @@ struct JacobianCommand: ParsableCommand {
           jacobian check all
         """,
         version: "0.1.0",
-        subcommands: [ListCommand.self, EvalCommand.self, CheckCommand.self, XORCommand.self, MNISTCommand.self, DemoCommand.self])
+        subcommands: [ListCommand.self, EvalCommand.self, CheckCommand.self, HessianCommand.self, XORCommand.self,
+                      MNISTCommand.self, DemoCommand.self])
 }

@@ -100,3 +100,36 @@ func fixturePath(_ relative: String) -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("fixtures").appendingPathComponent(relative).path
 }
+
+/// `jacobian hessian` through the binary.
+@Suite("Hessian on the command line")
+struct HessianCommandLineTests {
+    @Test("hessian prints the structured H, the Gauss–Newton terms of a chain, and PASS", arguments: [
+        (["hessian", "softmax-cross-entropy", "--dim", "4"], "H (4×4, diagonal + outer product"),
+        (["hessian", "mse", "--dim", "3"], "H (3×3, identity; H = I)"),
+        (["hessian", "tanh | softmax-cross-entropy", "--dim", "3"], "#2 softmax-cross-entropy: Gauss–Newton Jᵀ·∇²f·J"),
+        (["hessian", "(x1*x2 - 3)^2 + 1", "--at", "1.04,1.04"], "max |H − Hᵀ| = 0"),
+    ])
+    func hessian(arguments: [String], expected: String) throws {
+        let run = try jacobian(arguments: arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains(expected), "\(run.stdout)")
+        #expect(run.stdout.hasSuffix("PASS\n"))
+    }
+
+    @Test("hessian --json has the Hessian, the reference and the terms")
+    func json() throws {
+        let run = try jacobian("hessian", "sigmoid | mse", "--dim", "3", "--json")
+        let o = try jsonObject(run.stdout)
+        #expect((o["hessian"] as? [[Double]])?.count == 3)
+        #expect((o["terms"] as? [[String: Any]])?.count == 2)
+        #expect(o["passed"] as? Bool == true)
+    }
+
+    @Test("a map that is not scalar: one sentence, exit 64")
+    func notScalar() throws {
+        let run = try jacobian("hessian", "softmax", "--dim", "3")
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("A Hessian needs a scalar map"))
+    }
+}

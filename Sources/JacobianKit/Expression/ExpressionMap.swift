@@ -180,6 +180,11 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
         try accumulation(at: x, layout: layout, order: order, dense: denseFactors).product
     }
 
+    /// The Hessian over the graph (a scalar expression), with each node's term.
+    func hessian(at x: [Double]) throws -> ComputationGraph.HessianResult {
+        try graph.hessian(variables(x) { $0 }, inputs: inputNodes)
+    }
+
     /// The whole accumulation (values, local Jacobians, products in order), for explanations.
     func accumulation(at x: [Double], layout: Layout, order: ChainOrder? = nil,
                       dense: Bool = false) throws -> ComputationGraph.Accumulation {

@@ -101,11 +101,36 @@ struct ExpressionParser {
         return try power()
     }
 
+    /// base^exponent, where the exponent is a signed primary, and a transpose after it applies to the power
+    /// (x^2' is (x^2)', as in MATLAB).
     private mutating func power() throws -> ExpressionSyntax {
         let base = try postfix()
         guard accept("^") || accept(".^") else { return base }
-        let exponent = try unary()
-        return .binary(.power, base, exponent, base.range.union(exponent.range))
+        let exponent = try exponentOperand()
+        var e = ExpressionSyntax.binary(.power, base, exponent, base.range.union(exponent.range))
+        while current == .symbol("'") {
+            let t = advance()
+            e = .transpose(e, SourceRange(e.range.start, t.end))
+        }
+        return e
+    }
+
+    /// A signed primary, right-associative under ^ (2^3^2 is 2^(3^2)).
+    private mutating func exponentOperand() throws -> ExpressionSyntax {
+        let start = tokens[position].start
+        var e: ExpressionSyntax
+        if accept("-") {
+            let operand = try primary()
+            e = .negate(operand, SourceRange(start, operand.range.end))
+        } else {
+            _ = accept("+")
+            e = try primary()
+        }
+        if accept("^") || accept(".^") {
+            let rest = try exponentOperand()
+            e = .binary(.power, e, rest, e.range.union(rest.range))
+        }
+        return e
     }
 
     private mutating func postfix() throws -> ExpressionSyntax {

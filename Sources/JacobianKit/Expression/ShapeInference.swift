@@ -223,6 +223,7 @@ final class ShapeInference {
         switch e {
         case let .number(v, _): return v
         case let .negate(a, _): return constantValue(a).map { -$0 }
+        case let .transpose(a, _): return constantValue(a)
         case let .binary(op, a, b, _):
             guard let x = constantValue(a), let y = constantValue(b) else { return nil }
             switch op {
