@@ -156,9 +156,14 @@ public enum Catalog {
         var constants = ConstantSource(given: options.parameters, seed: options.seed)
         var stages: [any VectorMap] = []
         var current = try shape ?? entry(named: names[0]).defaultShape(options)
-        for name in names {
+        for (k, name) in names.enumerated() {
             let e = try entry(named: name)
-            let map = try e.make(current, options, &constants)
+            constants.stage = names.count > 1 ? k + 1 : nil
+            // --wrt W|b picks the first stage's variable; a later stage always takes the previous output as x
+            // (otherwise "linear | sigmoid | linear --wrt b" would feed the hidden vector in as a bias).
+            var stageOptions = options
+            if k > 0 { stageOptions.variable = .x }
+            let map = try e.make(current, stageOptions, &constants)
             // A later stage must take exactly what the stage before gives (rnn, rnn-step and lstm-cell take their
             // own parameter vector, so they can only start a pipeline).
             if !stages.isEmpty && map.inputShape.count != current.count {
@@ -167,6 +172,12 @@ public enum Catalog {
             }
             stages.append(map)
             current = map.outputShape
+        }
+        if let (name, stages) = constants.stagesUsing.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
+            let each = stages.sorted().map { "--param \($0).\(name)=…" }.joined(separator: " or ")
+            throw JacobianError.invalidArgument(
+                "--param \(name) would set the \(name) of stages \(stages.sorted().map(String.init).joined(separator: " and ")); "
+                + "name one stage: \(each).")
         }
         if let unused = options.parameters.keys.sorted().first(where: { !constants.used.contains($0) }) {
             throw JacobianError.invalidArgument(

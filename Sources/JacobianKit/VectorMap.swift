@@ -106,6 +106,10 @@ public struct ConstantSource: Sendable {
     public var rng: SplitMix64
     /// Names that were used, so unknown `--param` names can be reported.
     public private(set) var used: Set<String> = []
+    /// The pipeline stage (1-based) whose constants are being taken; "2.W" then names stage 2's W.
+    public var stage: Int?
+    /// For each unprefixed given name, the stages that took it (more than one is ambiguous).
+    public private(set) var stagesUsing: [String: Set<Int>] = [:]
 
     /// Constants from `given`, the rest drawn from `seed`.
     public init(given: [String: [Double]] = [:], seed: UInt64) {
@@ -113,16 +117,21 @@ public struct ConstantSource: Sendable {
         self.rng = SplitMix64(seed: seed ^ 0xC0FF_EE00_D15E_A5E5)
     }
 
-    /// The constant `name` with `count` numbers: the given one (checked), else `draw`.
+    /// The constant `name` with `count` numbers: the given one ("k.name" for stage k first, then "name";
+    /// checked), else `draw`.
     public mutating func take(_ name: String, count: Int, draw: (inout SplitMix64) -> [Double]) throws -> [Double] {
-        used.insert(name)
-        if let v = given[name] {
+        let staged = stage.map { "\($0).\(name)" }
+        let key = staged.flatMap { given[$0] != nil ? $0 : nil } ?? name
+        used.insert(key)
+        if let v = given[key] {
+            if key == name, let s = stage { stagesUsing[name, default: []].insert(s) }
             guard v.count == count else {
                 throw JacobianError.invalidArgument(
-                    "--param \(name) has \(v.count) numbers but this map needs \(count).")
+                    "--param \(key) has \(v.count) numbers but this map needs \(count).")
             }
             return v
         }
+        if let staged { used.insert(staged) }
         return draw(&rng)
     }
 

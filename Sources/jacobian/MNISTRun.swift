@@ -17,10 +17,17 @@ struct MNISTRun {
         let trainer = SGDTrainer(network: start, options: options)
         let tty = isatty(STDOUT_FILENO) == 1
         if !json {
-            Output.line("training \(start.sizes.map(String.init).joined(separator: "-")) \(start.activation.rawValue): "
-                        + "\(options.epochs) epochs of \(train.count) images, batch \(options.batch), lr \(options.learningRate)"
-                        + (options.schedule ? " (cosine decay)" : "") + ", momentum \(options.momentum)"
-                        + (options.l2 > 0 ? ", L2 \(options.l2)" : "") + ", \(options.layout.rawValue) layout")
+            // A net without hidden layers has no activation; --epochs 0 only evaluates.
+            let net = start.sizes.map(String.init).joined(separator: "-")
+                + (start.sizes.count > 2 ? " \(start.activation.rawValue)" : " (softmax regression)")
+            if options.epochs == 0 {
+                Output.line("evaluating \(net) on \(test.count) test images, \(options.layout.rawValue) layout")
+            } else {
+                Output.line("training \(net): \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") of \(train.count) "
+                            + "images, batch \(options.batch), lr \(options.learningRate)"
+                            + (options.schedule ? " (cosine decay)" : "") + ", momentum \(options.momentum)"
+                            + (options.l2 > 0 ? ", L2 \(options.l2)" : "") + ", \(options.layout.rawValue) layout")
+            }
         }
         var losses: [Double] = []
         var testPredictions: [Int]?

@@ -17,7 +17,7 @@ struct XORCommand: ParsableCommand {
           jacobian xor
           jacobian xor --seed 3 --layout denominator
           jacobian xor --explain --iters 0
-          jacobian xor --init ../shared/xor/notes-seed0.json --json
+          jacobian xor --init fixtures/xor/notes-seed0.json --json
         """)
 
     @Option(help: "Iterations (each updates on all four samples).")

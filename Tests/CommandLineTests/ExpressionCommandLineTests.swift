@@ -133,3 +133,31 @@ struct HessianCommandLineTests {
         #expect(run.stderr.contains("A Hessian needs a scalar map"))
     }
 }
+
+/// Pipeline constants named per stage, and --wrt on the first stage only.
+@Suite("Pipeline parameters")
+struct PipelineParameterTests {
+    @Test("--param 3.t=… sets stage 3's t, the name the output prints")
+    func stagedName() throws {
+        let run = try jacobian("check", "linear | sigmoid | mse", "--dim", "2", "--out", "2", "--param", "3.t=1,0")
+        #expect(run.status == 0 && run.stdout.contains("3.t = [1, 0]"))
+    }
+
+    @Test("--param W=… on a pipeline with two W's is refused, naming both stages")
+    func ambiguousName() throws {
+        let run = try jacobian("check", "linear | sigmoid | linear | mse", "--dim", "2", "--out", "2", "--param", "W=1,2,3,4")
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--param 1.W=… or --param 3.W=…"))
+    }
+
+    @Test("--wrt b differentiates the first stage's bias; a later linear stage takes the hidden vector as x")
+    func wrtFirstStageOnly() throws {
+        let run = try jacobian("check", "linear | sigmoid | linear | softmax-cross-entropy", "--wrt", "b", "--dim", "3",
+                               "--out", "3", "--json")
+        let o = try jsonObject(run.stdout)
+        let names = (o["constants"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        // Stage 1 (wrt b) holds W and x fixed; stage 3 (wrt x) holds W and b: its b is a constant, not the input.
+        #expect(names.contains("1.W") && names.contains("1.x") && names.contains("3.W") && names.contains("3.b"), "\(names)")
+        #expect(o["passed"] as? Bool == true)
+    }
+}
