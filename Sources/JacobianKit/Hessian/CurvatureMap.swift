@@ -88,40 +88,22 @@ extension SoftmaxCrossEntropy: CurvatureMap {
     }
 }
 
-extension Trace: CurvatureMap {
-    /// tr is linear: 0.
-    public func curvature(at x: [Double], adjoint λ: [Double]) throws -> Jacobian { .zero(rows: x.count, columns: x.count) }
+/// A map that is affine in its input: its second derivatives are all zero.
+public protocol AffineMap: CurvatureMap {}
+
+extension AffineMap {
+    public func curvature(at x: [Double], adjoint λ: [Double]) throws -> Jacobian {
+        .zero(rows: x.count, columns: x.count)
+    }
 }
 
-extension Transpose: CurvatureMap {
-    /// Xᵀ is linear: 0.
-    public func curvature(at x: [Double], adjoint λ: [Double]) throws -> Jacobian { .zero(rows: x.count, columns: x.count) }
-}
-
-extension PrependOne: CurvatureMap {
-    /// [1; x] is affine: 0.
-    public func curvature(at x: [Double], adjoint λ: [Double]) throws -> Jacobian { .zero(rows: x.count, columns: x.count) }
-}
-
-extension LinearMap: CurvatureMap {
-    /// W·x + b is affine in each of x, W and b: 0.
-    public func curvature(at x: [Double], adjoint λ: [Double]) throws -> Jacobian { .zero(rows: x.count, columns: x.count) }
-}
-
-extension LinearRowMap: CurvatureMap {
-    /// x·W + b is affine in each of x, W and b: 0.
-    public func curvature(at x: [Double], adjoint λ: [Double]) throws -> Jacobian { .zero(rows: x.count, columns: x.count) }
-}
-
-extension MatrixProduct: CurvatureMap {
-    /// A·X·B is linear in X: 0.
-    public func curvature(at x: [Double], adjoint λ: [Double]) throws -> Jacobian { .zero(rows: x.count, columns: x.count) }
-}
-
-extension Hadamard: CurvatureMap {
-    /// A ⊙ X is linear in X: 0.
-    public func curvature(at x: [Double], adjoint λ: [Double]) throws -> Jacobian { .zero(rows: x.count, columns: x.count) }
-}
+extension Trace: AffineMap {}
+extension Transpose: AffineMap {}
+extension PrependOne: AffineMap {}
+extension LinearMap: AffineMap {}
+extension LinearRowMap: AffineMap {}
+extension MatrixProduct: AffineMap {}
+extension Hadamard: AffineMap {}
 
 extension Bilinear: CurvatureMap {
     /// aᵀXb is linear: 0. aᵀexp(Xb): row i of X is the block aᵢ·exp((Xb)ᵢ)·b·bᵀ (block diagonal).
