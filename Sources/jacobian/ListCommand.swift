@@ -23,22 +23,36 @@ struct ListCommand: ParsableCommand {
                        jacobian: map?.formula ?? "", parameters: e.parameters, shapeFlag: flag, complexStep: complex)
         }
         if json { return try Output.json(rows) }
-        // Long definitions and formulas (the sequence models) are cut to keep the table within a terminal;
-        // --json has them whole.
-        func cut(_ s: String) -> String { s.count <= 34 ? s : String(s.prefix(33)) + "…" }
-        let shown = rows.map { r -> Row in
-            var r = r
-            r.definition = cut(r.definition)
-            r.jacobian = cut(r.jacobian)
-            return r
+        // Columns are dropped, least needed first, until the table fits the terminal; long definitions and
+        // formulas (the sequence models) are cut to 34 characters. --json has everything.
+        func cut(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
+        var columns: [(title: String, cells: [String])] = [
+            ("map", rows.map(\.name)), ("shapes", rows.map(\.signature)), ("y =", rows.map { cut($0.definition, 34) }),
+            ("Jacobian (numerator)", rows.map { cut($0.jacobian, 34) }), ("cs", rows.map { $0.complexStep ? "✓" : "–" }),
+            ("constants", rows.map(\.parameters)),
+        ]
+        func width(_ c: (title: String, cells: [String])) -> Int { ([c.title] + c.cells).map(\.count).max() ?? 0 }
+        func total() -> Int { columns.map(width).reduce(0, +) + 2 * (columns.count - 1) }
+        var hidden: [String] = []
+        for drop in ["constants", "y =", "cs", "shapes"] where total() > Terminal.width {
+            columns.removeAll { $0.title == drop }
+            hidden.append(drop)
         }
-        let w0 = shown.map(\.name.count).max()!, w1 = shown.map(\.signature.count).max()!
-        let w2 = shown.map(\.definition.count).max()!, w3 = shown.map(\.jacobian.count).max()!
+        if total() > Terminal.width, let k = columns.firstIndex(where: { $0.title == "Jacobian (numerator)" }) {
+            let room = max(8, Terminal.width - (total() - width(columns[k])))
+            columns[k].cells = columns[k].cells.map { cut($0, room) }
+        }
+        let widths = columns.map(width)
         func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-        Output.line(pad("map", w0) + "  " + pad("shapes", w1) + "  " + pad("y =", w2) + "  " + pad("Jacobian (numerator)", w3) + "  cs  constants")
-        for r in shown {
-            Output.line(pad(r.name, w0) + "  " + pad(r.signature, w1) + "  " + pad(r.definition, w2) + "  "
-                        + pad(r.jacobian, w3) + "  " + (r.complexStep ? "✓ " : "– ") + "  " + r.parameters)
+        func render(_ cells: [String]) -> String {
+            var line = zip(cells, widths).map { pad($0, $1) }.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
+        Output.line(render(columns.map(\.title)))
+        for i in rows.indices { Output.line(render(columns.map { $0.cells[i] })) }
+        if !hidden.isEmpty {
+            Output.line("(not shown at this width: \(hidden.joined(separator: ", ")); widen the terminal or use --json)")
         }
         Output.line()
         Output.line("Pipelines: \"sigmoid | softmax\" is softmax(sigmoid(x)). Matrices are vectorized row-major.")

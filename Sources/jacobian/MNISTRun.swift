@@ -15,7 +15,8 @@ struct MNISTRun {
     func run(_ start: MLP, train: MNISTSplit, test: MNISTSplit) throws -> MLP {
         let began = DispatchTime.now().uptimeNanoseconds
         let trainer = SGDTrainer(network: start, options: options)
-        let tty = isatty(STDOUT_FILENO) == 1
+        // Progress is transient: it goes to standard error, as a redrawn bar on a terminal, else as a few lines.
+        let tty = isatty(STDERR_FILENO) == 1
         if !json {
             // A net without hidden layers has no activation; --epochs 0 only evaluates.
             let net = start.sizes.map(String.init).joined(separator: "-")
@@ -48,7 +49,7 @@ struct MNISTRun {
                     }
                 } else if done * 4 / total > lastShown * 4 / total && done < total {
                     lastShown = done
-                    Output.line("  epoch \(epoch + 1): \(done)/\(total) images, running loss \(String(format: "%.4f", loss))")
+                    Output.note("  epoch \(epoch + 1): \(done)/\(total) images, running loss \(String(format: "%.4f", loss))")
                 }
             }
             stats.epoch = epoch + 1
@@ -61,9 +62,13 @@ struct MNISTRun {
                 try Output.json(stats)
             } else {
                 if tty { Output.clearLine() }
-                Output.line(String(format: "epoch %2d/%d  train loss %.4f  train accuracy %.2f%%  test accuracy %.2f%%  %.2f s",
+                let full = String(format: "epoch %2d/%d  train loss %.4f  train accuracy %.2f%%  test accuracy %.2f%%  %.2f s",
+                                  epoch + 1, options.epochs, stats.trainLoss, 100 * stats.trainAccuracy,
+                                  100 * (stats.testAccuracy ?? 0), stats.seconds)
+                let short = String(format: "epoch %d/%d  loss %.4f  train %.2f%%  test %.2f%%  %.2f s",
                                    epoch + 1, options.epochs, stats.trainLoss, 100 * stats.trainAccuracy,
-                                   100 * (stats.testAccuracy ?? 0), stats.seconds))
+                                   100 * (stats.testAccuracy ?? 0), stats.seconds)
+                Output.line(full.count <= Terminal.width ? full : short)
             }
         }
         let network = trainer.network
@@ -81,8 +86,10 @@ struct MNISTRun {
         } else {
             Output.line()
             Output.line(MNISTDrawing.confusion(predictions, test.labels))
-            Output.line(MNISTDrawing.misclassified(predictions, test, count: 4))
-            Output.line(lossCurve.terminal())
+            // Each digit takes 30 columns: as many as fit, none on a very narrow terminal.
+            let digits = min(4, Terminal.width / 30)
+            if digits > 0 { Output.line(MNISTDrawing.misclassified(predictions, test, count: digits)) }
+            Output.line(lossCurve.terminal(width: min(60, Terminal.width - 12)))
             Output.line(String(format: "test accuracy %.2f%% (%d of %d), %.1f s", 100 * accuracy, correct, test.count, seconds))
             if let path = plot { Output.line("wrote the loss curve to \(path)") }
         }
@@ -93,15 +100,20 @@ struct MNISTRun {
 extension Output {
     /// Redraws the progress bar on the current terminal line.
     static func progress(epoch: Int, of epochs: Int, done: Int, total: Int, loss: Double, seconds: Double) {
-        let width = 30
+        // The bar shrinks so the whole line fits: a line wider than the terminal would wrap and every \r redraw
+        // would land on a new line.
+        let width = max(5, min(30, Terminal.errorWidth - 50))
         let filled = width * done / max(total, 1)
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let text = String(format: "\repoch %d/%d %@ %3d%%  %6.0f img/s  loss %.4f", epoch, epochs, bar,
                           100 * done / max(total, 1), rate, loss)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// Erases the progress bar's line.
-    static func clearLine() { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+    static func clearLine() { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+
+    /// A transient line (progress) on standard error, so results piped to a file stay clean.
+    static func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 }

@@ -6,7 +6,12 @@ import Rainbow
 /// Terminal and JSON output: aligned matrices, numbers, errors as one sentence.
 enum Output {
     /// Prints to standard output, marks coloured when colour is on.
-    static func line(_ s: String = "") { print(colour ? highlight(s) : s) }
+    /// Lines longer than the terminal are wrapped at word boundaries (matrices are already cut to fit).
+    static func line(_ s: String = "") {
+        for piece in s.split(separator: "\n", omittingEmptySubsequences: false) {
+            for l in TextFormat.wrap(String(piece), width: Terminal.width) { print(colour ? highlight(l) : l) }
+        }
+    }
 
     /// Colour is on when standard output is a terminal and NO_COLOR is not set (https://no-color.org).
     static let colour: Bool = {
@@ -63,15 +68,15 @@ enum Output {
     }
     /// See `TextFormat.matrix`.
     static func matrix(_ m: Matrix, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
-        TextFormat.matrix(m, maxRows: maxRows, maxColumns: maxColumns, indent: indent)
+        TextFormat.matrix(m, maxRows: maxRows, maxColumns: maxColumns, indent: indent, width: Terminal.width)
     }
     /// See `TextFormat.matrix`.
     static func matrix(_ j: Jacobian, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
-        TextFormat.matrix(j, maxRows: maxRows, maxColumns: maxColumns, indent: indent)
+        TextFormat.matrix(j, maxRows: maxRows, maxColumns: maxColumns, indent: indent, width: Terminal.width)
     }
     /// See `TextFormat.matrix`.
     static func matrix(_ v: MatrixView, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
-        TextFormat.matrix(v, maxRows: maxRows, maxColumns: maxColumns, indent: indent)
+        TextFormat.matrix(v, maxRows: maxRows, maxColumns: maxColumns, indent: indent, width: Terminal.width)
     }
 
     /// The encoder of every JSON output: sorted keys, and non-finite numbers as "Infinity", "-Infinity", "NaN".

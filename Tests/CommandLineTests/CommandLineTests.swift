@@ -29,13 +29,15 @@ func builtBinary() -> URL? {
 /// Runs the built `jacobian` with `arguments`, colour off.
 func jacobian(_ arguments: String...) throws -> Run { try jacobian(arguments: arguments) }
 
-/// Runs the built `jacobian` with an argument array, colour off.
-func jacobian(arguments: [String]) throws -> Run {
+/// Runs the built `jacobian` with an argument array, colour off, as if in a terminal `columns` wide (by default
+/// wide enough that nothing is wrapped or cut).
+func jacobian(arguments: [String], columns: Int = 1000) throws -> Run {
     let process = Process()
     process.executableURL = try #require(builtBinary(), "the jacobian binary was not built")
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
+    env["COLUMNS"] = String(columns)
     process.environment = env
     process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
     let out = Pipe(), err = Pipe()

@@ -38,26 +38,90 @@ public enum TextFormat {
     }
 
     /// The matrix with right-aligned columns, abbreviated past `maxRows`×`maxColumns` with the elisions counted.
-    public static func matrix(_ m: Matrix, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
-        matrix(rows: m.rows, columns: m.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { m[$0, $1] }
+    public static func matrix(_ m: Matrix, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ",
+                              width: Int? = nil) -> String {
+        matrix(rows: m.rows, columns: m.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent,
+               width: width) { m[$0, $1] }
     }
 
     /// How a padded cell is decorated (colour in a terminal); identity by default. Set once at start-up.
     nonisolated(unsafe) public static var style: (_ padded: String, _ value: Double) -> String = { s, _ in s }
 
     /// A structured Jacobian, printed entry by entry without materializing it.
-    public static func matrix(_ j: Jacobian, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
-        matrix(rows: j.rows, columns: j.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { j.entry($0, $1) }
+    public static func matrix(_ j: Jacobian, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ",
+                              width: Int? = nil) -> String {
+        matrix(rows: j.rows, columns: j.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent,
+               width: width) { j.entry($0, $1) }
     }
 
     /// A matrix view (possibly a transpose), printed without copying.
-    public static func matrix(_ v: MatrixView, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ") -> String {
-        matrix(rows: v.rows, columns: v.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent) { v[$0, $1] }
+    public static func matrix(_ v: MatrixView, maxRows: Int = 12, maxColumns: Int = 8, indent: String = "  ",
+                              width: Int? = nil) -> String {
+        matrix(rows: v.rows, columns: v.columns, maxRows: maxRows, maxColumns: maxColumns, indent: indent,
+               width: width) { v[$0, $1] }
     }
 
     /// Any rows×columns grid given by `entry`, aligned and abbreviated.
+    /// With `width`, as many columns are shown as fit in that many characters (at least one), the rest counted.
     public static func matrix(rows: Int, columns: Int, maxRows: Int, maxColumns: Int, indent: String,
-                       entry: (Int, Int) -> Double) -> String {
+                              width: Int? = nil, entry: (Int, Int) -> Double) -> String {
+        var limit = maxColumns
+        while true {
+            let text = grid(rows: rows, columns: columns, maxRows: maxRows, maxColumns: limit, indent: indent,
+                            entry: entry)
+            guard let width, limit > 1,
+                  text.split(separator: "\n").contains(where: { visibleCount(String($0)) > width }) else { return text }
+            limit -= 1
+        }
+    }
+
+    /// Characters a terminal shows for `s`: ANSI colour sequences take no room.
+    public static func visibleCount(_ s: String) -> Int {
+        var n = 0, escape = false
+        for ch in s.unicodeScalars {
+            if escape {
+                if ch == "m" { escape = false }
+            } else if ch == "\u{1B}" {
+                escape = true
+            } else {
+                n += 1
+            }
+        }
+        return n
+    }
+
+    /// `line` cut at word boundaries into lines of at most `width` characters; continuation lines are indented
+    /// two more than the first. A word longer than the width is broken.
+    public static func wrap(_ line: String, width: Int) -> [String] {
+        guard width > 8, visibleCount(line) > width else { return [line] }
+        // Indentation is kept while it leaves room for words; deeper indentation is dropped.
+        let spaces = line.prefix { $0 == " " }.count
+        let lead = spaces <= width / 2 ? String(repeating: " ", count: spaces) : ""
+        let hanging = lead + "  "
+        var out: [String] = []
+        var current = ""
+        for word in line.dropFirst(spaces).split(separator: " ", omittingEmptySubsequences: false) {
+            let prefix = out.isEmpty ? lead : hanging
+            let candidate = current.isEmpty ? prefix + word : current + " " + word
+            if visibleCount(candidate) <= width || current.isEmpty && visibleCount(prefix + word) <= width {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { out.append(current) }
+            var rest = Substring(word)
+            let room = max(1, width - hanging.count)
+            while rest.count > room {
+                out.append(hanging + rest.prefix(room))
+                rest = rest.dropFirst(room)
+            }
+            current = hanging + rest
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    private static func grid(rows: Int, columns: Int, maxRows: Int, maxColumns: Int, indent: String,
+                             entry: (Int, Int) -> Double) -> String {
         let rowIdx = pick(rows, maxRows), colIdx = pick(columns, maxColumns)
         let cells: [[String]] = rowIdx.map { i in
             guard let i else { return colIdx.map { _ in "⋮" } }

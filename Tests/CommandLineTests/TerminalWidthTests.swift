@@ -1,0 +1,38 @@
+import Testing
+
+/// Output fits the terminal: at 60 and 80 columns no line is longer than the width.
+@Suite("Terminal width")
+struct TerminalWidthTests {
+    static let commands: [[String]] = [
+        ["list"], ["eval", "softmax", "--dim", "10"], ["check", "linear | sigmoid | mse"],
+        ["mnist", "--epochs", "1", "--limit", "10000"], ["check", "softmax(W*x + b)", "--wrt", "W", "--shape", "W=3x9"],
+        ["check", "rnn", "--explain"], ["hessian", "tanh | softmax-cross-entropy", "--dim", "12"],
+        ["check", "relu", "--dim", "3", "--at", "0,1e-7,-2", "--steps"], ["xor", "--iters", "2000", "--explain"],
+    ]
+
+    @Test("no line is wider than the terminal", arguments: [60, 80], commands)
+    func fits(columns: Int, arguments: [String]) throws {
+        let run = try jacobian(arguments: arguments, columns: columns)
+        #expect(run.status == 0, "\(run.stderr)")
+        for line in run.stdout.split(separator: "\n") {
+            #expect(line.count <= columns, "\(arguments) at \(columns) columns: \(line.count): \(line)")
+        }
+    }
+
+    @Test("matrices show as many columns as fit and count the rest; list drops columns and says which")
+    func narrow() throws {
+        let eval = try jacobian(arguments: ["eval", "softmax", "--dim", "10"], columns: 60)
+        #expect(eval.stdout.contains("columns not shown"))
+        let list = try jacobian(arguments: ["list"], columns: 60)
+        #expect(list.stdout.contains("(not shown at this width: constants, y =, cs"))
+        let wide = try jacobian(arguments: ["list"], columns: 200)
+        #expect(!wide.stdout.contains("not shown at this width"))
+    }
+
+    @Test("mnist progress goes to standard error; standard output has only results")
+    func progressOnStandardError() throws {
+        let run = try jacobian(arguments: ["mnist", "--epochs", "1", "--limit", "10000"], columns: 80)
+        #expect(!run.stdout.contains("running loss"))
+        #expect(run.stderr.contains("running loss"))
+    }
+}
