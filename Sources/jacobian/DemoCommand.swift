@@ -16,6 +16,8 @@ struct DemoCommand: ParsableCommand {
           jacobian demo chain --pause
         """)
 
+    @OptionGroup var colorOption: ColorOption
+
     @Argument(help: "The lesson to run (omit to list them).")
     var topic: String?
 

@@ -6,6 +6,8 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List every built-in map: name, shapes, constants, Jacobian.")
 
+    @OptionGroup var colorOption: ColorOption
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 

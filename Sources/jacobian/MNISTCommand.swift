@@ -22,6 +22,8 @@ struct MNISTCommand: ParsableCommand {
           jacobian mnist --explain --check --epochs 0
         """)
 
+    @OptionGroup var colorOption: ColorOption
+
     @Option(help: "Layout the chain of Jacobians is multiplied in.")
     var layout: Layout = .numerator
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JacobianKit
-import Rainbow
+@preconcurrency import Rainbow
 
 /// Terminal and JSON output: aligned matrices, numbers, errors as one sentence.
 enum Output {
@@ -13,14 +13,22 @@ enum Output {
         }
     }
 
-    /// Colour is on when standard output is a terminal and NO_COLOR is not set (https://no-color.org).
+    /// `--color`; set by the commands' option parsing before anything is printed.
+    nonisolated(unsafe) static var colourMode = ColorMode.auto
+
+    /// Colour is on with --color always, or with auto when standard output is a terminal and NO_COLOR is unset
+    /// or empty (https://no-color.org).
     static let colour: Bool = {
-        let on = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let on = colourMode == .always || (colourMode == .auto && isatty(STDOUT_FILENO) == 1 && !noColor)
         if on {
             // Matrices: negative entries red, zeros dimmed; alignment is computed before the colour codes.
             TextFormat.style = { padded, value in
                 value == 0 ? padded.dim : value < 0 ? padded.red : padded
             }
+            // Rainbow colours only a terminal by itself; --color always asks for colour in a pipe too.
+            Rainbow.enabled = true
+            Rainbow.outputTarget = .console
         }
         return on
     }()

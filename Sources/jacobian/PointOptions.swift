@@ -55,6 +55,8 @@ struct PointOptions: ParsableArguments {
             help: ArgumentHelp("Set a constant: NAME=v1,v2,… (repeatable; names in 'jacobian list').", valueName: "name=values"))
     var param: [String] = []
 
+    @OptionGroup var colorOption: ColorOption
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 

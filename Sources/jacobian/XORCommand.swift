@@ -20,6 +20,8 @@ struct XORCommand: ParsableCommand {
           jacobian xor --init fixtures/xor/notes-seed0.json --json
         """)
 
+    @OptionGroup var colorOption: ColorOption
+
     @Option(help: "Iterations (each updates on all four samples).")
     var iters = 100_000
 

@@ -36,3 +36,19 @@ struct TerminalWidthTests {
         #expect(run.stderr.contains("running loss"))
     }
 }
+
+/// `--color` and NO_COLOR.
+@Suite("Colour")
+struct ColourTests {
+    @Test("--color always colours a pipe; never and the default for a pipe do not")
+    func colourFlag() throws {
+        let always = try jacobian(arguments: ["check", "softmax", "--dim", "2", "--color", "always"])
+        #expect(always.stdout.contains("\u{1B}[32;1mPASS"))
+        for extra in [["--color", "never"], []] {
+            let plain = try jacobian(arguments: ["check", "softmax", "--dim", "2"] + extra)
+            #expect(!plain.stdout.contains("\u{1B}["))
+        }
+        let list = try jacobian(arguments: ["list", "--color", "never"])
+        #expect(list.status == 0)
+    }
+}
