@@ -42,13 +42,13 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var point: PointOptions
 
-    @Option(help: ArgumentHelp("Finite-difference step: auto or a number.", valueName: "auto|h"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Finite-difference step: auto or a number.", valueName: "auto|h"))
     var step: String = "auto"
 
-    @Option(help: "Absolute tolerance.")
+    @Option(parsing: .unconditional, help: "Absolute tolerance.")
     var atol: Double = Tolerance.default.absolute
 
-    @Option(help: "Relative tolerance.")
+    @Option(parsing: .unconditional, help: "Relative tolerance.")
     var rtol: Double = Tolerance.default.relative
 
     @Option(help: "How the reference Jacobian is approximated (see above).")
@@ -60,7 +60,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Explain how the map's Jacobian is built (the BPTT recursion for rnn).")
     var explain = false
 
-    @Option(help: ArgumentHelp("Check vᵀJu along K seeded random direction pairs instead of every entry.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Check vᵀJu along K seeded random direction pairs instead of every entry.", valueName: "K"))
     var directions: Int?
 
     mutating func validate() throws {

@@ -23,13 +23,13 @@ struct HessianCommand: ParsableCommand {
 
     @OptionGroup var point: PointOptions
 
-    @Option(help: ArgumentHelp("Finite-difference step of the gradient: auto or a number.", valueName: "auto|h"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Finite-difference step of the gradient: auto or a number.", valueName: "auto|h"))
     var step: String = "auto"
 
-    @Option(help: "Absolute tolerance.")
+    @Option(parsing: .unconditional, help: "Absolute tolerance.")
     var atol: Double = Tolerance.default.absolute
 
-    @Option(help: "Relative tolerance.")
+    @Option(parsing: .unconditional, help: "Relative tolerance.")
     var rtol: Double = Tolerance.default.relative
 
     mutating func validate() throws {

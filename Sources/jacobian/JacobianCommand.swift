@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// The `jacobian` command: explicit Jacobians, checked against finite differences, and networks trained with them.
@@ -20,4 +21,22 @@ struct JacobianCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [ListCommand.self, EvalCommand.self, CheckCommand.self, HessianCommand.self, XORCommand.self,
                       MNISTCommand.self, DemoCommand.self])
+
+    /// ArgumentParser's main, except that with --json a usage error is one JSON object on standard error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            // An ExitCode was reported already (or is a check's verdict); anything else is a usage error.
+            if CommandLine.arguments.contains("--json") && code != .success && !(error is ExitCode) {
+                let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? ""
+                Output.error(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message,
+                             exitCode: code.rawValue)
+                exit(withError: ExitCode(code.rawValue))
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -33,31 +33,31 @@ struct MNISTCommand: ParsableCommand {
     @Option(help: "Hidden activation.")
     var activation: Activation = .relu
 
-    @Option(help: "Passes over the training set (0 with --load only evaluates).")
+    @Option(parsing: .unconditional, help: "Passes over the training set (0 with --load only evaluates).")
     var epochs = 8
 
-    @Option(help: "Mini-batch size (60000 is full batch).")
+    @Option(parsing: .unconditional, help: "Mini-batch size (60000 is full batch).")
     var batch = 100
 
-    @Option(help: "Initial learning rate (cosine-decayed to 0 over the run unless --constant-lr).")
+    @Option(parsing: .unconditional, help: "Initial learning rate (cosine-decayed to 0 over the run unless --constant-lr).")
     var lr = 0.1
 
-    @Option(help: "Momentum (0 for plain SGD).")
+    @Option(parsing: .unconditional, help: "Momentum (0 for plain SGD).")
     var momentum = 0.9
 
     @Flag(help: "Keep the learning rate constant.")
     var constantLr = false
 
-    @Option(help: "L2 weight λ in λ/2·Σ‖W‖².")
+    @Option(parsing: .unconditional, help: "L2 weight λ in λ/2·Σ‖W‖².")
     var l2 = 0.0
 
-    @Option(help: "Train on the first N training images only.")
+    @Option(parsing: .unconditional, help: "Train on the first N training images only.")
     var limit: Int?
 
     @Option(help: ArgumentHelp("Folder with the four MNIST .gz files.", valueName: "dir"))
     var data: String?
 
-    @Option(help: "Seed for the initial weights and the shuffling.")
+    @Option(parsing: .unconditional, help: "Seed for the initial weights and the shuffling.")
     var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp("Write the trained model here (atomically).", valueName: "file"))

@@ -45,17 +45,29 @@ enum Output {
         return s
     }
 
-    /// Prints "Error: <sentence>" to standard error.
-    static func error(_ s: String) {
-        FileHandle.standardError.write(Data("Error: \(s)\n".utf8))
+    /// Prints "Error: <sentence>" to standard error; with --json, {"error": sentence, "exitCode": code} instead.
+    static func error(_ s: String, exitCode: Int32 = 64) {
+        let text: String
+        if CommandLine.arguments.contains("--json") {
+            struct Failure: Encodable { var error: String, exitCode: Int32 }
+            let data = (try? encoder().encode(Failure(error: s, exitCode: exitCode))) ?? Data()
+            text = String(decoding: data, as: UTF8.self) + "\n"
+        } else {
+            text = "Error: \(s)\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// Runs `body`, turning library errors into one sentence on stderr and exit status 64.
+    /// Runs `body`, turning library errors and late usage errors into one sentence on stderr and exit status 64.
     static func reportingErrors(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let e as JacobianError {
             error(e.description)
+            throw ExitCode(64)
+        } catch let e as ValidationError {
+            // Thrown after parsing (a point that does not fit the map): the sentence alone, not the root's usage.
+            error(e.message)
             throw ExitCode(64)
         }
     }

@@ -28,10 +28,10 @@ struct PointOptions: ParsableArguments {
     @Option(help: "Write the Jacobian in this layout.")
     var layout: Layout = .numerator
 
-    @Option(help: "Seed for the random point and for constants not given by --param.")
+    @Option(parsing: .unconditional, help: "Seed for the random point and for constants not given by --param.")
     var seed: UInt64 = 0
 
-    @Option(help: "Output size m of linear / linear-row with --wrt x or b (default: the input size).")
+    @Option(parsing: .unconditional, help: "Output size m of linear / linear-row with --wrt x or b (default: the input size).")
     var out: Int?
 
     @Option(help: ArgumentHelp("The input: x, W or b for linear / linear-row; for an expression, the variables "
@@ -39,16 +39,16 @@ struct PointOptions: ParsableArguments {
                                    + "does not fix).", valueName: "name[,name…]"))
     var wrt: String?
 
-    @Option(help: "Negative-side slope of leaky-relu.")
+    @Option(parsing: .unconditional, help: "Negative-side slope of leaky-relu.")
     var slope: Double = 0.01
 
-    @Option(help: "Hidden size of rnn.")
+    @Option(parsing: .unconditional, help: "Hidden size of rnn.")
     var hidden = 4
 
-    @Option(name: .customLong("time-steps"), help: "Sequence length T of rnn.")
+    @Option(name: .customLong("time-steps"), parsing: .unconditional, help: "Sequence length T of rnn.")
     var timeSteps = 5
 
-    @Option(help: "Output classes of rnn.")
+    @Option(parsing: .unconditional, help: "Output classes of rnn.")
     var classes = 3
 
     @Option(parsing: .unconditionalSingleValue,

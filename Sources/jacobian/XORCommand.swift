@@ -22,16 +22,16 @@ struct XORCommand: ParsableCommand {
 
     @OptionGroup var colorOption: ColorOption
 
-    @Option(help: "Iterations (each updates on all four samples).")
+    @Option(parsing: .unconditional, help: "Iterations (each updates on all four samples).")
     var iters = 100_000
 
-    @Option(help: "Learning rate.")
+    @Option(parsing: .unconditional, help: "Learning rate.")
     var lr = 0.02
 
-    @Option(help: "Seed for the initial weights (uniform in [0, 1)).")
+    @Option(parsing: .unconditional, help: "Seed for the initial weights (uniform in [0, 1)).")
     var seed: UInt64 = 0
 
-    @Option(help: "Report the error every this many iterations.")
+    @Option(parsing: .unconditional, help: "Report the error every this many iterations.")
     var every = 10_000
 
     @Option(help: "Layout the Jacobians are formed and multiplied in.")

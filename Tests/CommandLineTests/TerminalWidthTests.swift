@@ -52,3 +52,35 @@ struct ColourTests {
         #expect(list.status == 0)
     }
 }
+
+/// Errors a script can read, and the usage of the command that was run.
+@Suite("Errors")
+struct ErrorFormTests {
+    @Test("with --json an error is one JSON object on standard error", arguments: [
+        ["check", "softmx", "--json"], ["check", "softmax", "--dim", "0", "--json"],
+        ["check", "softmax", "--bogus", "--json"], ["eval", "softmax", "--dim", "3", "--at", "1,2", "--json"],
+    ])
+    func jsonError(arguments: [String]) throws {
+        let run = try jacobian(arguments: arguments)
+        #expect(run.status == 64 && run.stdout.isEmpty)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(run.stderr)")
+        let o = try jsonObject(String(lines[0]))
+        #expect(o["exitCode"] as? Int == 64 && !((o["error"] as? String) ?? "").isEmpty)
+    }
+
+    @Test("a point that does not fit is one sentence, without the root command's usage")
+    func lateUsageError() throws {
+        let run = try jacobian("check", "softmax", "--dim", "3", "--at", "1,2")
+        #expect(run.status == 64)
+        #expect(run.stderr == "Error: --at has 2 numbers but softmax with input R^3 needs 3.\n")
+    }
+
+    @Test("negative numbers reach validation instead of 'Missing value'", arguments: [
+        (["mnist", "--lr", "-1"], "--lr must be a positive"), (["xor", "--lr", "-0.5"], "--lr must be a positive"),
+    ])
+    func negativeNumbers(arguments: [String], message: String) throws {
+        let run = try jacobian(arguments: arguments)
+        #expect(run.status == 64 && run.stderr.contains(message), "\(run.stderr)")
+    }
+}
