@@ -87,6 +87,10 @@ public struct Blame: Codable, Equatable, Sendable {
     public var map: String
     /// The factor's own worst entry, in its own coordinates.
     public var worst: CheckEntry
+    /// The factor's input shape, [n] or [r, c], so the entry can be named in its coordinates.
+    public var inputShape: [Int]?
+    /// The factor's output shape.
+    public var outputShape: [Int]?
 }
 
 /// The result of comparing an analytic Jacobian with central finite differences, in the JSON shape of `check --json`.

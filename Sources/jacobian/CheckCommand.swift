@@ -82,7 +82,11 @@ struct CheckCommand: ParsableCommand {
                 let (map, x) = try point.resolve(checkSize: false)
                 let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance).run(map, at: x)
                 passed = report.passed
-                if point.json { try Output.json(report) } else { CheckText.print(report, map: map) }
+                if point.json {
+                    try Output.json(report)
+                } else {
+                    report.textLines(inputShape: map.inputShape, outputShape: map.outputShape).forEach { Output.line($0) }
+                }
                 return
             }
             if let path = point.npy { try OutputPath.ensureWritable(path) }
@@ -99,7 +103,12 @@ struct CheckCommand: ParsableCommand {
                 }
                 Output.line()
             }
-            if point.json { try Output.json(report) } else { CheckText.print(report, map: map, random: point.at == nil, seed: point.seed) }
+            if point.json {
+                try Output.json(report)
+            } else {
+                let note = point.at == nil ? "random, --seed \(point.seed)" : nil
+                report.textLines(pointNote: note).forEach { Output.line($0) }
+            }
         }
         if !passed { throw ExitCode(1) }
     }
