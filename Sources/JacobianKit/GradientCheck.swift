@@ -34,7 +34,7 @@ public struct GradientCheck: Sendable {
             let c = try p.chain(at: x, layout: layout)
             (value, analytic, order, pipelineChain) = (c.value, c.product, c.order, c)
         } else {
-            let (v, j) = try map.evaluate(at: x)
+            let (v, j) = try map.checkedEvaluate(at: x)
             (value, analytic) = (v, j.oriented(layout))
         }
         let fd = try FiniteDifference.transposedJacobian(of: map, at: x, step: step, method: method)
@@ -48,6 +48,14 @@ public struct GradientCheck: Sendable {
         report.step = StepSummary(rule: step.description(for: method), min: fd.steps.min() ?? 0, max: fd.steps.max() ?? 0,
                                   values: fd.steps)
         report.evaluations = fd.evaluations
+        if !report.passed, analytic.rows == analytic.columns, analytic.rows > 1 {
+            let flipped = compare(analytic.transposed(), fdView, map: map, extras: fd)
+            if flipped.passed {
+                let other: Layout = layout == .numerator ? .denominator : .numerator
+                report.transposeHint = "did you return Jᵀ? The transpose of the analytic Jacobian passes every entry: "
+                    + "it is the \(other.rawValue)-layout Jacobian, given where \(layout.rawValue) layout was expected."
+            }
+        }
         if !report.passed, let p = map as? Pipeline, let c = pipelineChain {
             for (k, stage) in p.stages.enumerated() {
                 let own = try GradientCheck(layout: layout, step: step, tolerance: tolerance, method: method)

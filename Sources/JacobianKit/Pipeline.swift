@@ -42,7 +42,7 @@ public struct Pipeline: VectorMap {
 
     public func value(at x: [Double]) throws -> [Double] {
         var v = x
-        for s in stages { v = try s.value(at: v) }
+        for s in stages { v = try s.checkedValue(at: v) }
         return v
     }
 
@@ -61,7 +61,7 @@ public struct Pipeline: VectorMap {
         var factors: [Jacobian] = []
         for s in stages {
             inputs.append(v)
-            let (y, j) = try s.evaluate(at: v)
+            let (y, j) = try s.checkedEvaluate(at: v)
             factors.append(j)
             v = y
         }

@@ -74,8 +74,7 @@ public struct ConstantSource: Sendable {
         used.insert(name)
         if let v = given[name] {
             guard v.count == count else {
-                throw JacobianError.invalidArgument(
-                    "--param \(name) has \(v.count) numbers but this map needs \(count).")
+                throw JacobianError.parameterCount(name: name, given: v.count, needed: count)
             }
             return v
         }

@@ -42,8 +42,20 @@ enum Output {
         do {
             try body()
         } catch let e as JacobianError {
-            error(e.description)
+            error(commandLineSentence(e))
             throw ExitCode(64)
+        }
+    }
+
+    /// The library's sentence with the flag that fixes it, where one does.
+    static func commandLineSentence(_ e: JacobianError) -> String {
+        switch e {
+        case .notSquare: return e.description + " Use --shape NxN."
+        case .needsMatrix: return e.description + " Use --shape RxC (for example --shape 3x3)."
+        case let .parameterCount(name, given, needed):
+            return "--param \(name) has \(given) numbers but this map needs \(needed)."
+        case .tooLarge: return e.description + " (--dim or --shape)"
+        default: return e.description
         }
     }
 

@@ -63,6 +63,7 @@ extension CheckReport {
                 + "analytic \(TextFormat.number(b.worst.analytic)), "
                 + "finite difference \(TextFormat.number(b.worst.finiteDifference))")
         }
+        if let t = r.transposeHint { out(t) }
         out(r.passed ? "PASS" : "FAIL")
         return lines
     }
