@@ -33,6 +33,12 @@ struct CheckCommand: ParsableCommand {
           jacobian check rnn --time-steps 5 --hidden 4 --dim 3
           jacobian check lstm-cell --hidden 4 --dim 3
           jacobian check all
+
+        Your own code (any language; protocol in docs/exec-protocol.md):
+          jacobian check --exec "python3 examples/python/layer.py" --dim 5
+          jacobian check --exec "./layer" --at 0.1,0.2,0.3 --timeout 30
+          jacobian check --exec "python3 f.py" --at 0.5,1,2 --claimed J.npy --claimed-layout denominator
+          jacobian check softmax --at 0.1,0.2,0.3 --claimed J.json
         """)
 
     @OptionGroup var point: PointOptions
@@ -58,7 +64,31 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check vᵀJu along K seeded random direction pairs instead of every entry.", valueName: "K"))
     var directions: Int?
 
+    @Option(help: ArgumentHelp("Check a program in any language instead of MAP: started once, spoken to in JSON lines "
+                               + "(docs/exec-protocol.md).", valueName: "command"))
+    var exec: String?
+
+    @Option(help: ArgumentHelp("Seconds each request to the --exec program may take before it is stopped.",
+                               valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Option(help: ArgumentHelp("Check this Jacobian (.npy or JSON rows), computed elsewhere at --at, against finite "
+                               + "differences of MAP or --exec.", valueName: "file"))
+    var claimed: String?
+
+    @Option(name: .customLong("claimed-layout"),
+            help: "The layout of the --claimed Jacobian or of the --exec program's Jacobians (default: declared, else numerator).")
+    var claimedLayout: Layout?
+
     mutating func validate() throws {
+        if exec == nil && point.map.isEmpty { throw ValidationError("Give a MAP to check, or --exec COMMAND.") }
+        if exec != nil && !point.map.isEmpty {
+            throw ValidationError("Give either a MAP or --exec COMMAND, not both ('\(point.map)' was given as MAP).")
+        }
+        if let e = exec, e.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--exec needs a command.") }
+        guard timeout > 0, timeout.isFinite else {
+            throw ValidationError("--timeout must be a positive number of seconds, but got \(timeout).")
+        }
         _ = try Arguments.step(step)
         guard atol >= 0, rtol >= 0, atol.isFinite, rtol.isFinite else {
             throw ValidationError("--atol and --rtol must be non-negative numbers.")
@@ -74,6 +104,10 @@ struct CheckCommand: ParsableCommand {
         let checker = GradientCheck(layout: point.layout, step: try Arguments.step(step), tolerance: tolerance, method: method)
         var passed = true
         try Output.reportingErrors {
+            if exec != nil || claimed != nil {
+                passed = try ExecCheck.run(self)
+                return
+            }
             if point.map == "all" {
                 passed = try CheckAll.run(checker: checker, seed: point.seed, json: point.json)
                 return

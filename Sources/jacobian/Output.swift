@@ -43,7 +43,10 @@ enum Output {
             try body()
         } catch let e as JacobianError {
             error(commandLineSentence(e))
-            throw ExitCode(64)
+            switch e {
+            case .program, .mapContract: throw ExitCode(1)  // the user's code failed the check
+            default: throw ExitCode(64)
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import JacobianKit
 struct PointOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("A built-in map or a pipeline \"a | b | c\" (applied left to right); see 'jacobian list'.",
                                  valueName: "map"))
-    var map: String
+    var map: String = ""
 
     @Option(help: "Input size n for vector maps (default 4).")
     var dim: Int?
