@@ -69,6 +69,9 @@ public struct ExecMap: VectorMap, BatchEvaluable {
     /// The program's process id (for tests that check nothing is left running).
     public var processID: Int32 { session.process.pid }
 
+    /// Eval requests sent so far (each is one round trip, however many points it carries).
+    public var requests: Int { session.requests }
+
     /// Stops the program now (it is also stopped when the last copy of the map is released).
     public func stop() { session.process.stop() }
 

@@ -43,6 +43,9 @@ final class ExecSession: @unchecked Sendable {
         return .program(text)
     }
 
+    /// Eval requests sent so far.
+    var requests: Int { lock.withLock { nextID } }
+
     func info(input: Shape?) throws -> Info {
         var request = "{\"jacobian-exec\":\(Self.version),\"id\":0,\"op\":\"info\""
         if let input { request += ",\"input\":\(input.dimensions)" }

@@ -1,0 +1,45 @@
+import Foundation
+import JacobianKit
+import Testing
+
+private let misbehave = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("fixtures/exec/misbehave.py").path
+
+/// Whether `pid` is gone from the process table: not running and not an unreaped zombie of this process.
+private func reaped(_ pid: Int32) -> Bool {
+    var status: Int32 = 0
+    return waitpid(pid, &status, WNOHANG) == -1 && errno == ECHILD && kill(pid, 0) == -1
+}
+
+@Suite("ExecMap")
+struct ExecMapTests {
+    @Test("checking a program at n = 200 takes two eval requests: value and Jacobian, then all 400 probes at once")
+    func batchedRoundTrips() throws {
+        let map = try ExecMap(command: "python3 \(misbehave) ok", inputShape: .vector(200))
+        var rng = SplitMix64(seed: 1)
+        let report = try GradientCheck().run(map, at: map.samplePoint(using: &rng))
+        #expect(report.passed)
+        #expect(report.evaluations == 400)
+        #expect(map.requests == 2)
+        map.stop()
+        #expect(reaped(map.processID))
+    }
+
+    @Test("a failing program is reaped by the time the error is thrown", arguments: ["exit", "crash", "hang", "garbage"])
+    func failureLeavesNoZombie(mode: String) throws {
+        let map = try ExecMap(command: "python3 \(misbehave) \(mode)", timeout: 1)
+        let error = #expect(throws: JacobianError.self) { try GradientCheck().run(map, at: [0.1, 0.2, 0.3]) }
+        #expect(error?.localizedDescription.hasPrefix("The program 'python3 \(misbehave) \(mode)' ") == true)
+        map.stop()
+        #expect(reaped(map.processID))
+    }
+
+    @Test("a program's declared input size is used when none is given, and the map's values batch")
+    func declaredSizes() throws {
+        let map = try ExecMap(command: "python3 \(misbehave) ok")
+        #expect(map.inputShape == .vector(3) && map.outputShape == .vector(3))
+        #expect(try map.values(at: [[1, 2, 3], [-1, 0, 0.5]]) == [[1, 4, 9], [1, 0, 0.25]])
+        #expect(map.jacobianLayout == .numerator)
+        #expect(map.layoutSource.hasPrefix("assumed"))
+    }
+}
