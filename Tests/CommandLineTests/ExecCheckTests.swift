@@ -148,7 +148,7 @@ struct ExecCheckTests {
         #expect(object["evaluations"] as? Int == 6)
         let wrong = try run(["check", "--exec", misbehave("square-transposed"), "--dim", "4"])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr.contains("declares an input of shape 3 but the input given is 4"))
+        #expect(wrong.stderr.contains("declares the input R^3, but the input given is R^4"))
     }
 
     @Test("--claimed checks a Jacobian from a file against finite differences of a map or a program",

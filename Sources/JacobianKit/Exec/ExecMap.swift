@@ -38,7 +38,7 @@ public struct ExecMap: VectorMap, BatchEvaluable {
         var input = inputShape
         if let declared = info.input {
             if let given = inputShape, given.count != declared.count {
-                throw session.failure("declares an input of shape \(declared) but the input given is \(given)")
+                throw session.failure("declares the input \(declared.space), but the input given is \(given.space)")
             }
             input = input ?? declared
         }
