@@ -96,23 +96,43 @@ final class Coprocess: @unchecked Sendable {
 
     /// Writes `line` (a newline is appended) and returns the program's next line of standard output, without
     /// its newline. Reads and writes are interleaved, so neither side can block the other on a full pipe.
-    func exchange(_ line: [UInt8], timeout: Double) throws -> [UInt8] {
+    func exchange(_ line: [UInt8], payload: [UInt8] = [], timeout: Double) throws -> [UInt8] {
         lock.lock()
         defer { lock.unlock() }
-        if let r = reaped { throw Failure.ended(status: r.status, signal: r.signal) }
         var request = line
         request.append(0x0A)
-        var written = 0
-        let deadline = Coprocess.now() + timeout
+        request += payload
         var scanned = 0
+        return try pump(request, deadline: Coprocess.now() + timeout) { pending in
+            guard let newline = pending[scanned...].firstIndex(of: 0x0A) else {
+                scanned = pending.count
+                return nil
+            }
+            let answer = Array(pending[..<newline])
+            pending.removeSubrange(...newline)
+            return answer
+        }
+    }
+
+    /// The next `count` bytes of the program's output (a binary payload after an answer line).
+    func readBytes(_ count: Int, timeout: Double) throws -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try pump([], deadline: Coprocess.now() + timeout) { pending in
+            guard pending.count >= count else { return nil }
+            let bytes = Array(pending[..<count])
+            pending.removeSubrange(..<count)
+            return bytes
+        }
+    }
+
+    /// Writes `request` while reading output and stderr, until `take` finds what it wants in the output.
+    private func pump(_ request: [UInt8], deadline: Double, take: (inout [UInt8]) -> [UInt8]?) throws -> [UInt8] {
+        if let r = reaped { throw Failure.ended(status: r.status, signal: r.signal) }
+        var written = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            if let newline = pending[scanned...].firstIndex(of: 0x0A) {
-                let answer = Array(pending[..<newline])
-                pending.removeSubrange(...newline)
-                return answer
-            }
-            scanned = pending.count
+            if let result = take(&pending) { return result }
             let remaining = deadline - Coprocess.now()
             if remaining <= 0 {
                 stopLocked()

@@ -83,9 +83,8 @@ public struct ExecMap: VectorMap, BatchEvaluable {
 
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
         let r = try session.evaluate([x], jacobian: true, outputs: outputShape.count)
-        guard let rows = r.jacobians?.first else { throw session.failure("answered a Jacobian request without \"jacobians\"") }
+        guard let matrix = r.jacobians?.first else { throw session.failure("answered a Jacobian request without \"jacobians\"") }
         let layout = r.layout ?? jacobianLayout
-        let matrix = try session.matrix(rows, what: "its Jacobian")
         do {
             try JacobianShape.check(rows: matrix.rows, columns: matrix.columns, outputs: outputShape.count,
                                     inputs: inputShape.count, source: "The program '\(command)'", layout: layout)

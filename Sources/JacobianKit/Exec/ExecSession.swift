@@ -10,6 +10,8 @@ final class ExecSession: @unchecked Sendable {
     let timeout: Double
     private let lock = NSLock()
     private var nextID = 0
+    /// Whether the program asked for points as binary float64 ("encoding": "binary" in its info answer).
+    private(set) var binary = false
 
     init(command: String, timeout: Double, environment: [String: String]?) throws {
         do {
@@ -31,7 +33,7 @@ final class ExecSession: @unchecked Sendable {
     /// One eval answer.
     struct Answer {
         var values: [[Double]]
-        var jacobians: [JSONValue]?
+        var jacobians: [Matrix]?
         var layout: Layout?
     }
 
@@ -49,13 +51,19 @@ final class ExecSession: @unchecked Sendable {
     func info(input: Shape?) throws -> Info {
         var request = "{\"jacobian-exec\":\(Self.version),\"id\":0,\"op\":\"info\""
         if let input { request += ",\"input\":\(input.dimensions)" }
-        let answer = try exchange(Array((request + "}").utf8), id: 0, describing: "the info request")
+        let answer = try exchange(Array((request + "}").utf8), id: 0, describing: "the info request").object
         if let v = answer["jacobian-exec"], v.number != Double(Self.version) {
             throw failure("speaks protocol version \(v.number.map { String(Int($0)) } ?? "?"), and this checker speaks "
                           + "version \(Self.version)")
         }
         var info = Info()
         info.name = answer["name"]?.string
+        if let e = answer["encoding"] {
+            guard let name = e.string, name == "json" || name == "binary" else {
+                throw failure("declared \"encoding\" as \(describe(e)); it must be \"json\" or \"binary\"")
+            }
+            binary = name == "binary"
+        }
         info.input = try answer["input"].map { try shape($0, field: "input") }
         info.output = try answer["output"].map { try shape($0, field: "output") }
         if let l = answer["layout"] {
@@ -68,33 +76,32 @@ final class ExecSession: @unchecked Sendable {
     }
 
     /// Sends one eval request with `points` and checks the answer: one value per point, each with `outputs`
-    /// finite numbers, and (when asked) one Jacobian per point.
+    /// finite numbers, and (when asked) one Jacobian per point. Points go as JSON arrays, or as binary
+    /// float64 when the program asked for that encoding; answers may use either form.
     func evaluate(_ points: [[Double]], jacobian: Bool, outputs: Int?) throws -> Answer {
         let id = lock.withLock { nextID += 1; return nextID }
-        var text = "{\"jacobian-exec\":\(Self.version),\"id\":\(id),\"op\":\"eval\",\"jacobian\":\(jacobian),\"points\":["
-        text.reserveCapacity(points.count * (points.first?.count ?? 0) * 22 + 100)
-        for (k, p) in points.enumerated() {
-            text += k == 0 ? "[" : ",["
-            for (i, v) in p.enumerated() {
-                if i > 0 { text += "," }
-                text += v.description
+        var text = "{\"jacobian-exec\":\(Self.version),\"id\":\(id),\"op\":\"eval\",\"jacobian\":\(jacobian),"
+        var payload: [UInt8] = []
+        if binary {
+            payload = Self.bytes(points)
+            text += "\"count\":\(points.count),\"bytes\":\(payload.count)}"
+        } else {
+            text += "\"points\":["
+            text.reserveCapacity(points.count * (points.first?.count ?? 0) * 22 + 100)
+            for (k, p) in points.enumerated() {
+                text += k == 0 ? "[" : ",["
+                for (i, v) in p.enumerated() {
+                    if i > 0 { text += "," }
+                    text += v.description
+                }
+                text += "]"
             }
-            text += "]"
+            text += "]}"
         }
-        text += "]}"
         let what = "request \(id) (\(points.count) point\(points.count == 1 ? "" : "s")\(jacobian ? " with the Jacobian" : ""))"
-        let answer = try exchange(Array(text.utf8), id: id, describing: what)
-        guard let list = answer["values"]?.array else {
-            throw failure("answered \(what) without a \"values\" array (one value per point)")
-        }
-        guard list.count == points.count else {
-            throw failure("returned \(list.count) value\(list.count == 1 ? "" : "s") for the \(points.count) point"
-                          + "\(points.count == 1 ? "" : "s") of \(what)")
-        }
-        var values: [[Double]] = []
-        values.reserveCapacity(list.count)
-        for (k, item) in list.enumerated() {
-            let v = try numbers(item, what: "its value at point \(k)")
+        let (answer, blobs) = try exchange(Array(text.utf8), payload: payload, id: id, describing: what)
+        let values = try valueList(answer, blobs, count: points.count, outputs: outputs, what: what)
+        for (k, v) in values.enumerated() {
             if let m = outputs, v.count != m {
                 throw failure("returned \(v.count) number\(v.count == 1 ? "" : "s") as its value at point \(k) of \(what), "
                               + "but its output has \(m)")
@@ -103,18 +110,82 @@ final class ExecSession: @unchecked Sendable {
                 throw failure("returned \(Self.name(v[i])) as output \(i) of its value at point \(k) of \(what), "
                               + "x = \(TextFormat.vector(points[k], limit: 6))")
             }
-            values.append(v)
         }
         var result = Answer(values: values)
         if jacobian {
-            guard let js = answer["jacobians"]?.array, js.count == points.count else {
-                throw failure("answered \(what) without a \"jacobians\" array of \(points.count) matri"
-                              + "\(points.count == 1 ? "x" : "ces")")
-            }
-            result.jacobians = js
+            result.jacobians = try jacobianList(answer, blobs, count: points.count, what: what)
             if let l = answer["layout"]?.string { result.layout = Layout(rawValue: l) }
         }
         return result
+    }
+
+    /// "values" (arrays) or the "values_bytes" payload (count × m float64, row-major).
+    private func valueList(_ answer: [String: JSONValue], _ blobs: [String: [Double]], count: Int, outputs: Int?,
+                           what: String) throws -> [[Double]] {
+        if let flat = blobs["values_bytes"] {
+            guard count > 0, flat.count % count == 0, outputs.map({ flat.count == $0 * count }) ?? true else {
+                throw failure("returned \(flat.count) numbers in its \"values_bytes\" payload for the \(count) points of \(what)"
+                              + (outputs.map { ", not \(count) × \($0)" } ?? ""))
+            }
+            let m = flat.count / count
+            return (0..<count).map { Array(flat[$0 * m..<($0 + 1) * m]) }
+        }
+        guard let list = answer["values"]?.array else {
+            throw failure("answered \(what) without a \"values\" array (one value per point)")
+        }
+        guard list.count == count else {
+            throw failure("returned \(list.count) value\(list.count == 1 ? "" : "s") for the \(count) point"
+                          + "\(count == 1 ? "" : "s") of \(what)")
+        }
+        return try list.enumerated().map { k, item in try numbers(item, what: "its value at point \(k)") }
+    }
+
+    /// "jacobians" (arrays of rows) or the "jacobians_bytes" payload with "jacobian_shape" [rows, columns].
+    private func jacobianList(_ answer: [String: JSONValue], _ blobs: [String: [Double]], count: Int,
+                              what: String) throws -> [Matrix] {
+        if let flat = blobs["jacobians_bytes"] {
+            guard let shape = answer["jacobian_shape"]?.array?.compactMap(\.number), shape.count == 2,
+                  shape.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 1e9 }) else {
+                throw failure("answered \(what) with \"jacobians_bytes\" but without \"jacobian_shape\": [rows, columns]")
+            }
+            let (r, c) = (Int(shape[0]), Int(shape[1]))
+            guard flat.count == count * r * c else {
+                throw failure("returned \(flat.count) numbers in its \"jacobians_bytes\" payload for \(count) \(r)×\(c) Jacobians")
+            }
+            return (0..<count).map { Matrix(unchecked: r, c, Array(flat[$0 * r * c..<($0 + 1) * r * c])) }
+        }
+        guard let list = answer["jacobians"]?.array, list.count == count else {
+            throw failure("answered \(what) without a \"jacobians\" array of \(count) matri\(count == 1 ? "x" : "ces")")
+        }
+        return try list.map { try matrix($0, what: "its Jacobian") }
+    }
+
+    /// The points as little-endian float64, row-major.
+    static func bytes(_ points: [[Double]]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(points.count * (points.first?.count ?? 0) * 8)
+        for p in points {
+            #if _endian(little)
+            p.withUnsafeBytes { out.append(contentsOf: $0) }
+            #else
+            for v in p { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+            #endif
+        }
+        return out
+    }
+
+    /// Little-endian float64 bytes as numbers.
+    static func doubles(_ bytes: [UInt8]) -> [Double] {
+        let count = bytes.count / 8
+        return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                for k in 0..<count {
+                    buffer[k] = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8,
+                                                                                            as: UInt64.self)))
+                }
+            }
+            initialized = count
+        }
     }
 
     /// A JSON array of equal rows as a Matrix, or a sentence saying what it is instead.
@@ -151,10 +222,14 @@ final class ExecSession: @unchecked Sendable {
     }
 
     /// One line out, one JSON object back with the same id (or an "error" member, reported as the program's).
-    private func exchange(_ line: [UInt8], id: Int, describing what: String) throws -> [String: JSONValue] {
+    /// With the binary encoding, the payloads an answer announces ("values_bytes", then "jacobians_bytes") are
+    /// read after its line and returned as numbers.
+    private func exchange(_ line: [UInt8], payload: [UInt8] = [], id: Int, describing what: String) throws
+        -> (object: [String: JSONValue], blobs: [String: [Double]])
+    {
         let reply: [UInt8]
         do {
-            reply = try process.exchange(line, timeout: timeout)
+            reply = try process.exchange(line, payload: payload, timeout: timeout)
         } catch let failure as Coprocess.Failure {
             throw explain(failure, during: what)
         }
@@ -174,7 +249,19 @@ final class ExecSession: @unchecked Sendable {
         if let got = object["id"], got.number != Double(id) {
             throw failure("answered \(what) with id \(describe(got)); answers must come in order, with the request's id")
         }
-        return object
+        var blobs: [String: [Double]] = [:]
+        for key in ["values_bytes", "jacobians_bytes"] {
+            guard let v = object[key] else { continue }
+            guard let n = v.number, n >= 0, n == n.rounded(), n < Double(1 << 36), Int(n) % 8 == 0 else {
+                throw failure("announced \"\(key)\" as \(describe(v)); it must be a byte count, a multiple of 8")
+            }
+            do {
+                blobs[key] = Self.doubles(try process.readBytes(Int(n), timeout: timeout))
+            } catch let failure as Coprocess.Failure {
+                throw explain(failure, during: what + "'s \(Int(n))-byte payload")
+            }
+        }
+        return (object, blobs)
     }
 
     private func explain(_ f: Coprocess.Failure, during what: String) -> JacobianError {

@@ -92,7 +92,9 @@ enum JSONValue: Equatable {
         mutating func number() throws -> Double {
             let start = bytes.baseAddress! + index
             // Only the JSON number grammar and the three non-finite tokens; strtod alone would take "0x1p3".
-            for token in ["NaN", "Infinity", "-Infinity"] where matches(token) {
+            let c = bytes[index], next = index + 1 < end ? bytes[index + 1] : 0
+            let word = c == UInt8(ascii: "N") || c == UInt8(ascii: "I") || next == UInt8(ascii: "I")
+            for token in ["NaN", "Infinity", "-Infinity"] where word && matches(token) {
                 index += token.utf8.count
                 return token == "NaN" ? .nan : token.hasPrefix("-") ? -.infinity : .infinity
             }
