@@ -43,3 +43,23 @@ struct ExecMapTests {
         #expect(map.layoutSource.hasPrefix("assumed"))
     }
 }
+
+@Suite("ExecMap binary encoding")
+struct ExecMapBinaryTests {
+    private static let softmax = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("bench/softmax_exec.py").path
+
+    @Test("raw float64 payloads give exactly the values of JSON numbers, and the check takes two requests")
+    func binaryMatchesJSON() throws {
+        let binary = try ExecMap(command: "python3 \(Self.softmax)", inputShape: .vector(50))
+        let json = try ExecMap(command: "python3 \(Self.softmax) json", inputShape: .vector(50))
+        var rng = SplitMix64(seed: 3)
+        let points = (0..<7).map { _ in rng.uniform(count: 50, -2, 2) }
+        #expect(try binary.values(at: points) == json.values(at: points))
+        // One request learned the undeclared output size, one carried the seven points.
+        #expect(binary.requests == 2)
+        let report = try GradientCheck().run(binary, at: points[0])
+        #expect(report.passed)
+        #expect(binary.requests == 4)
+    }
+}
