@@ -46,13 +46,30 @@ enum ExecCheck {
             }
             reference = try ClaimedJacobian.load(path: path, layout: c.claimedLayout ?? .numerator, of: reference, at: x)
         }
-        let checker = GradientCheck(layout: point.layout, step: try Arguments.step(c.step),
-                                    tolerance: Tolerance(absolute: c.atol, relative: c.rtol), method: c.method)
+        defer { program?.stop() }
+        let tolerance = Tolerance(absolute: c.atol, relative: c.rtol)
+        if let k = c.directions {
+            let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance).run(reference, at: x)
+            if point.json {
+                try Output.json(report)
+            } else {
+                report.textLines(inputShape: reference.inputShape, outputShape: reference.outputShape).forEach { Output.line($0) }
+            }
+            return report.passed
+        }
+        if let path = point.npy { try OutputPath.ensureWritable(path) }
+        let checker = GradientCheck(layout: point.layout, step: try Arguments.step(c.step), tolerance: tolerance,
+                                    method: c.method)
         var report = try checker.run(reference, at: x)
+        if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
         if c.steps, let w = report.worst {
             report.stepStudy = try StepStudy.run(reference, at: x, output: w.output, input: w.input)
         }
         program?.stop()
+        if c.explain && !point.json {
+            Output.line("\(reference.name): J = \(reference.formula)")
+            Output.line()
+        }
         if point.json {
             try Output.json(report)
         } else {

@@ -25,6 +25,22 @@ struct ExecMapTests {
         #expect(reaped(map.processID))
     }
 
+    @Test("Richardson sends its 6n probes in one request too, and agrees with the in-process map's check")
+    func richardsonBatched() throws {
+        let map = try ExecMap(command: "python3 \(misbehave) ok", inputShape: .vector(20))
+        var rng = SplitMix64(seed: 2)
+        let x = map.samplePoint(using: &rng)
+        let report = try GradientCheck(method: .richardson).run(map, at: x)
+        #expect(report.passed)
+        #expect(report.evaluations == 120)
+        #expect(map.requests == 2)
+        let square = ClosureMap(name: "square", input: .vector(20), output: .vector(20)) { x in
+            (x.map { $0 * $0 }, Matrix(diagonal: x.map { 2 * $0 }))
+        }
+        let local = try GradientCheck(method: .richardson).run(square, at: x)
+        #expect(report.finiteDifferences.matrix == local.finiteDifferences.matrix)
+    }
+
     @Test("a failing program is reaped by the time the error is thrown", arguments: ["exit", "crash", "hang", "garbage"])
     func failureLeavesNoZombie(mode: String) throws {
         let map = try ExecMap(command: "python3 \(misbehave) \(mode)", timeout: 1)

@@ -9,6 +9,8 @@ final class ExecSession: @unchecked Sendable {
     let process: Coprocess
     let timeout: Double
     private let lock = NSLock()
+    /// Held for a whole exchange, payloads included, so that concurrent callers cannot interleave.
+    private let conversation = NSLock()
     private var nextID = 0
     /// Whether the program asked for points as binary float64 ("encoding": "binary" in its info answer).
     private(set) var binary = false
@@ -227,6 +229,8 @@ final class ExecSession: @unchecked Sendable {
     private func exchange(_ line: [UInt8], payload: [UInt8] = [], id: Int, describing what: String) throws
         -> (object: [String: JSONValue], blobs: [String: [Double]])
     {
+        conversation.lock()
+        defer { conversation.unlock() }
         let reply: [UInt8]
         do {
             reply = try process.exchange(line, payload: payload, timeout: timeout)
