@@ -52,14 +52,16 @@ def main():
             start = time.perf_counter()
             torch.autograd.gradcheck(f, (x,), fast_mode=False)
             theirs.append(time.perf_counter() - start)
-    line = lambda name, t: f"{name}: min {min(t) * 1000:.0f} ms, median {statistics.median(t) * 1000:.0f} ms"  # noqa: E731
+    def line(name, t):
+        return f"{name}: min {min(t) * 1000:.0f} ms, median {statistics.median(t) * 1000:.0f} ms"
     print(line(f"check --exec, n = {args.n}, whole process, binary encoding", ours))
     print(line(f"check --exec, n = {args.n}, whole process, JSON numbers", ours_json))
     if theirs:
         print(line("torch gradcheck slow mode, in-process", theirs))
         for name, t in (("binary", ours), ("JSON", ours_json)):
             print(f"ratio ours ({name}) / torch: {min(t) / min(theirs):.2f}x (min), "
-                  f"{statistics.median(t) / statistics.median(theirs):.2f}x (median), over {args.runs} alternating runs")
+                  f"{statistics.median(t) / statistics.median(theirs):.2f}x (median), "
+                  f"over {args.runs} alternating runs")
 
 
 if __name__ == "__main__":

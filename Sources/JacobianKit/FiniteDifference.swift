@@ -120,7 +120,9 @@ public enum FiniteDifference {
     }
 
     /// Central differences (and one-sided quotients for kinks) with every probe of a chunk in one batched call.
-    static func centralBatched(_ map: any BatchEvaluable, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
+    static func centralBatched(_ map: any BatchEvaluable, _ x: [Double], _ step: StepRule) throws
+        -> FiniteDifferenceResult
+    {
         let n = x.count, m = map.outputShape.count
         let kinks = map.hasKinks
         let f0 = kinks ? try map.checkedValue(at: x) : []
@@ -138,7 +140,8 @@ public enum FiniteDifference {
             return width / 2
         })
         return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 2 * n + (kinks ? 1 : 0),
-                                      errorEstimate: nil, left: kinks ? r.extras[0] : nil, right: kinks ? r.extras[1] : nil)
+                                      errorEstimate: nil, left: kinks ? r.extras[0] : nil,
+                                      right: kinks ? r.extras[1] : nil)
     }
 
     static func central(_ map: any VectorMap, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
@@ -216,7 +219,8 @@ public enum FiniteDifference {
             write(1, t.error)
             return widths[0] / 2
         })
-        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 6 * n, errorEstimate: r.extras[0],
+        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 6 * n,
+                                      errorEstimate: r.extras[0],
                                       left: nil, right: nil)
     }
 
@@ -228,7 +232,8 @@ public enum FiniteDifference {
         if entries.overflow || bytes.overflow || bytes.partialValue > limitBytes {
             let gib = Double(rows) * Double(columns) * 8 * Double(copies) / Double(1 << 30)
             throw JacobianError.tooLarge(
-                "A \(rows)×\(columns) Jacobian needs about \(formatGiB(gib)) GiB as dense matrices, more than the \(limitBytes >> 30) GiB allowed; use a smaller input.")
+                "A \(rows)×\(columns) Jacobian needs about \(formatGiB(gib)) GiB as dense matrices, more than the "
+                    + "\(limitBytes >> 30) GiB allowed; use a smaller input.")
         }
     }
 

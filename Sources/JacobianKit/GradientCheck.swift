@@ -61,7 +61,8 @@ public struct GradientCheck: Sendable {
                 let own = try GradientCheck(layout: layout, step: step, tolerance: tolerance, method: method)
                     .run(stage, at: c.stageInputs[k])
                 if !own.passed, let w = own.worst {
-                    report.blame = Blame(stage: k + 1, map: stage.name, worst: w, inputShape: stage.inputShape.dimensions,
+                    report.blame = Blame(stage: k + 1, map: stage.name, worst: w,
+                                         inputShape: stage.inputShape.dimensions,
                                          outputShape: stage.outputShape.dimensions)
                     break
                 }

@@ -22,12 +22,15 @@ extension Matrix {
         guard start + headerLength <= bytes.count else { throw JacobianError.badFile("'\(path)' is truncated.") }
         let header = String(decoding: bytes[start..<start + headerLength], as: UTF8.self)
         guard header.contains("'descr': '<f8'") || header.contains("'descr': '<d'") else {
-            throw JacobianError.badFile("'\(path)' does not hold float64 ('<f8'); save it with np.save(path, J.astype(np.float64)).")
+            throw JacobianError.badFile("'\(path)' does not hold float64 ('<f8'); save it with np.save(path, "
+                + "J.astype(np.float64)).")
         }
         guard header.contains("'fortran_order': False") else {
-            throw JacobianError.badFile("'\(path)' is in Fortran order; save it with np.save(path, np.ascontiguousarray(J)).")
+            throw JacobianError.badFile("'\(path)' is in Fortran order; save it with np.save(path, "
+                + "np.ascontiguousarray(J)).")
         }
-        guard let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
+        guard let open = header.range(of: "'shape': ("),
+              let close = header[open.upperBound...].firstIndex(of: ")") else {
             throw JacobianError.badFile("'\(path)' has no shape in its header.")
         }
         let dims = header[open.upperBound..<close].split(separator: ",").compactMap {
@@ -41,7 +44,8 @@ extension Matrix {
         let body = start + headerLength
         guard !count.overflow, count.partialValue <= (bytes.count - body) / 8,
               bytes.count - body == 8 * count.partialValue else {
-            throw JacobianError.badFile("'\(path)' says \(rows)×\(columns) but holds \((bytes.count - body) / 8) numbers.")
+            throw JacobianError.badFile("'\(path)' says \(rows)×\(columns) but holds \((bytes.count - body) / 8) "
+                + "numbers.")
         }
         var elements = [Double](repeating: 0, count: count.partialValue)
         for k in 0..<elements.count {

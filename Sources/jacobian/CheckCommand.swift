@@ -36,9 +36,8 @@ struct CheckCommand: ParsableCommand {
 
         Your own code (any language; protocol in docs/exec-protocol.md):
           jacobian check --exec "python3 examples/python/layer.py" --dim 5
-          jacobian check --exec "./layer" --at 0.1,0.2,0.3 --timeout 30
-          jacobian check --exec "python3 f.py" --at 0.5,1,2 --claimed J.npy --claimed-layout denominator
-          jacobian check softmax --at 0.1,0.2,0.3 --claimed J.json
+          jacobian check --exec "python3 examples/python/layer.py" --timeout 30
+          jacobian check softmax --dim 3 --at 0.1,0.2,0.3 --claimed fixtures/exec/J.json
         """)
 
     @OptionGroup var point: PointOptions
@@ -77,7 +76,8 @@ struct CheckCommand: ParsableCommand {
     var claimed: String?
 
     @Option(name: .customLong("claimed-layout"),
-            help: "The layout of the --claimed Jacobian or of the --exec program's Jacobians (default: declared, else numerator).")
+            help: ArgumentHelp("The layout of the --claimed Jacobian or of the --exec program's Jacobians "
+                               + "(default: declared, else numerator)."))
     var claimedLayout: Layout?
 
     mutating func validate() throws {
@@ -85,7 +85,9 @@ struct CheckCommand: ParsableCommand {
         if exec != nil && !point.map.isEmpty {
             throw ValidationError("Give either a MAP or --exec COMMAND, not both ('\(point.map)' was given as MAP).")
         }
-        if let e = exec, e.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--exec needs a command.") }
+        if let e = exec, e.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--exec needs a command.")
+        }
         guard timeout > 0, timeout.isFinite else {
             throw ValidationError("--timeout must be a positive number of seconds, but got \(timeout).")
         }
@@ -119,7 +121,8 @@ struct CheckCommand: ParsableCommand {
                 if point.json {
                     try Output.json(report)
                 } else {
-                    report.textLines(inputShape: map.inputShape, outputShape: map.outputShape).forEach { Output.line($0) }
+                    let lines = report.textLines(inputShape: map.inputShape, outputShape: map.outputShape)
+                    lines.forEach { Output.line($0) }
                 }
                 return
             }

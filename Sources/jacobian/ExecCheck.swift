@@ -16,6 +16,7 @@ enum ExecCheck {
             ExecMap.stopProgramsOnInterrupt()
             var shape = try point.inputShape()
             if shape == nil, let g = given { shape = .vector(g.count) }
+            if let s = shape { try FiniteDifference.ensureFits(rows: 1, columns: s.count) }
             let exec: ExecMap
             do {
                 exec = try ExecMap(command: command, inputShape: shape, jacobianLayout: c.claimedLayout,
@@ -29,7 +30,8 @@ enum ExecCheck {
             program = exec
             if let g = given {
                 guard g.count == exec.inputShape.count else {
-                    throw ValidationError("--at has \(g.count) numbers but the program's input \(exec.inputShape.space) "
+                    throw ValidationError("--at has \(g.count) numbers but the program's input "
+                        + "\(exec.inputShape.space) "
                                           + "needs \(exec.inputShape.count).")
                 }
                 x = g
@@ -44,7 +46,8 @@ enum ExecCheck {
             guard given != nil else {
                 throw ValidationError("--claimed needs --at: the point the claimed Jacobian was computed at.")
             }
-            reference = try ClaimedJacobian.load(path: path, layout: c.claimedLayout ?? .numerator, of: reference, at: x)
+            reference = try ClaimedJacobian.load(path: path, layout: c.claimedLayout ?? .numerator, of: reference,
+                                                 at: x)
         }
         defer { program?.stop() }
         let tolerance = Tolerance(absolute: c.atol, relative: c.rtol)
@@ -53,7 +56,8 @@ enum ExecCheck {
             if point.json {
                 try Output.json(report)
             } else {
-                report.textLines(inputShape: reference.inputShape, outputShape: reference.outputShape).forEach { Output.line($0) }
+                let lines = report.textLines(inputShape: reference.inputShape, outputShape: reference.outputShape)
+                lines.forEach { Output.line($0) }
             }
             return report.passed
         }

@@ -58,7 +58,8 @@ enum Output {
         case let .parameterCount(name, given, needed):
             return "--param \(name) has \(given) numbers but this map needs \(needed)."
         case .tooLarge: return e.description + " (--dim or --shape)"
-        case let .program(text) where text.contains("did you return Jᵀ?"), let .mapContract(text) where text.contains("did you return Jᵀ?"):
+        case let .program(text) where text.contains("did you return "
+            + "Jᵀ?"), let .mapContract(text) where text.contains("did you return Jᵀ?"):
             return text + " (--claimed-layout denominator reads it as Jᵀ.)"
         default: return e.description
         }

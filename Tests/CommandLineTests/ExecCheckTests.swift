@@ -46,7 +46,7 @@ private func stillExists(pidFile path: String) throws -> Bool {
 
 @Suite("check --exec")
 struct ExecCheckTests {
-    @Test("every failure class of the user's program is one sentence naming it, its stderr tail, exit 1, and nothing left running",
+    @Test("each failure class of a program: one sentence naming it, its stderr tail, exit 1, nothing left running",
           arguments: [
               ("exit", "exited with status 3 before answering request 1", "giving up with status 3"),
               ("crash", "was killed by signal 11 (SIGSEGV) before answering request 1", "handling request 1"),
@@ -101,7 +101,7 @@ struct ExecCheckTests {
         try process.run()
         // The program writes its pid before reading its first request; wait for it (at most 20 s).
         var waited = 0
-        while !FileManager.default.fileExists(atPath: pids) || (try? String(contentsOfFile: pids, encoding: .utf8))?.isEmpty != false {
+        while (try? String(contentsOfFile: pids, encoding: .utf8))?.isEmpty != false {
             usleep(50_000)
             waited += 1
             try #require(waited < 400, "the program never started")
@@ -203,7 +203,8 @@ struct ExecCheckTests {
 private func npy(_ rows: [[Double]]) -> Data {
     var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows.count), \(rows[0].count)), }"
     header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
-    var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+    let length = header.utf8.count
+    var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)])
     data.append(contentsOf: Array(header.utf8))
     for v in rows.joined() { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
     return data

@@ -4,7 +4,8 @@ import Testing
 
 @Suite("Report text")
 struct ReportTextTests {
-    @Test("report.text() from the library is exactly what jacobian check prints", arguments: [Layout.numerator, .denominator])
+    @Test("report.text() from the library is exactly what jacobian check prints",
+          arguments: [Layout.numerator, .denominator])
     func libraryTextIsTheCLIText(layout: Layout) throws {
         let r = try jacobian("check", "softmax", "--dim", "4", "--at", "0.1,-0.2,0.3,2", "--layout", layout.rawValue)
         #expect(r.status == 0)

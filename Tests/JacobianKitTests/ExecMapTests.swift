@@ -41,7 +41,8 @@ struct ExecMapTests {
         #expect(report.finiteDifferences.matrix == local.finiteDifferences.matrix)
     }
 
-    @Test("a failing program is reaped by the time the error is thrown", arguments: ["exit", "crash", "hang", "garbage"])
+    @Test("a failing program is reaped by the time the error is thrown",
+          arguments: ["exit", "crash", "hang", "garbage"])
     func failureLeavesNoZombie(mode: String) throws {
         let map = try ExecMap(command: "python3 \(misbehave) \(mode)", timeout: 1)
         let error = #expect(throws: JacobianError.self) { try GradientCheck().run(map, at: [0.1, 0.2, 0.3]) }

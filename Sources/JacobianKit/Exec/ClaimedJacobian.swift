@@ -26,7 +26,8 @@ public struct ClaimedJacobian: VectorMap, BatchEvaluable {
                                 inputs: reference.inputShape.count, source: "The claimed Jacobian in '\(source)'",
                                 layout: layout)
         if let (i, j) = matrix.firstNonFinite {
-            throw JacobianError.mapContract("The claimed Jacobian in '\(source)' has \(matrix[i, j]) at row \(i), column \(j).")
+            throw JacobianError.mapContract("The claimed Jacobian in '\(source)' has \(matrix[i, j]) at row \(i), "
+                + "column \(j).")
         }
         self.reference = reference
         self.point = point
@@ -41,14 +42,16 @@ public struct ClaimedJacobian: VectorMap, BatchEvaluable {
     {
         let name = (path as NSString).lastPathComponent
         if path.lowercased().hasSuffix(".npy") {
-            return try ClaimedJacobian(Matrix.readNPY(path: path), layout: layout, of: reference, at: point, source: name)
+            return try ClaimedJacobian(Matrix.readNPY(path: path), layout: layout, of: reference, at: point,
+                                       source: name)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JacobianError.badFile("Cannot read '\(path)': no such readable file.")
         }
         let json: JSONValue
         do { json = try JSONValue.parse([UInt8](data)) } catch let e as JSONValue.SyntaxError {
-            throw JacobianError.badFile("'\(path)' is neither .npy nor JSON (\(e.reason) at character \(e.offset + 1)).")
+            throw JacobianError.badFile("'\(path)' is neither .npy nor JSON (\(e.reason) at character "
+                + "\(e.offset + 1)).")
         }
         var rowsValue = json, chosen = layout
         if let o = json.object {
@@ -58,7 +61,8 @@ public struct ClaimedJacobian: VectorMap, BatchEvaluable {
             rowsValue = j
             if let l = o["layout"]?.string {
                 guard let declared = Layout(rawValue: l) else {
-                    throw JacobianError.badFile("'\(path)' gives \"layout\": \"\(l)\"; it must be numerator or denominator.")
+                    throw JacobianError.badFile("'\(path)' gives \"layout\": \"\(l)\"; it must be numerator or "
+                        + "denominator.")
                 }
                 chosen = declared
             }

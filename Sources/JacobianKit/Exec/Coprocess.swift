@@ -55,7 +55,8 @@ final class Coprocess: @unchecked Sendable {
         for s in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP] { sigaddset(&defaults, s) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         // A simple command is exec'd by the shell, so the program itself is our child: its exit status and
         // signal are its own, and we reap it directly. Anything with shell syntax keeps the shell in between.
         let simple = !command.contains { ";&|<>()$`\\\n*?[]{}~#=!".contains($0) }

@@ -31,7 +31,8 @@ public struct ExecMap: VectorMap, BatchEvaluable {
     public init(command: String, inputShape: Shape? = nil, jacobianLayout: Layout? = nil, timeout: Double = 10,
                 probe: [Double]? = nil, environment: [String: String]? = nil) throws {
         guard timeout > 0, timeout.isFinite else {
-            throw JacobianError.invalidArgument("The timeout must be a positive number of seconds, but it is \(timeout).")
+            throw JacobianError.invalidArgument("The timeout must be a positive number of seconds, but it is "
+                + "\(timeout).")
         }
         let session = try ExecSession(command: command, timeout: timeout, environment: environment)
         let info = try session.info(input: inputShape)
@@ -45,6 +46,8 @@ public struct ExecMap: VectorMap, BatchEvaluable {
         guard let input else {
             throw session.failure("does not declare its input size (\"input\" in its info answer), and none was given")
         }
+        // Sizes are checked before any request is built for them.
+        try FiniteDifference.ensureFits(rows: info.output?.count ?? 1, columns: input.count)
         var output = info.output
         if output == nil {
             let at = probe ?? [Double](repeating: 0, count: input.count)
@@ -83,7 +86,9 @@ public struct ExecMap: VectorMap, BatchEvaluable {
 
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
         let r = try session.evaluate([x], jacobian: true, outputs: outputShape.count)
-        guard let matrix = r.jacobians?.first else { throw session.failure("answered a Jacobian request without \"jacobians\"") }
+        guard let matrix = r.jacobians?.first else {
+            throw session.failure("answered a Jacobian request without \"jacobians\"")
+        }
         let layout = r.layout ?? jacobianLayout
         do {
             try JacobianShape.check(rows: matrix.rows, columns: matrix.columns, outputs: outputShape.count,

@@ -19,7 +19,8 @@ final class ExecSession: @unchecked Sendable {
         do {
             process = try Coprocess(command: command, environment: environment)
         } catch let Coprocess.Failure.spawn(code) {
-            throw JacobianError.program("The program '\(command)' could not be started: \(String(cString: strerror(code))).")
+            throw JacobianError.program("The program '\(command)' could not be started: "
+                + "\(String(cString: strerror(code))).")
         }
         self.timeout = timeout
     }
@@ -43,7 +44,9 @@ final class ExecSession: @unchecked Sendable {
     func failure(_ what: String) -> JacobianError {
         var text = "The program '\(process.command)' \(what)."
         let tail = process.stderrLines()
-        if !tail.isEmpty { text += " Its last lines of standard error:\n" + tail.map { "  | " + $0 }.joined(separator: "\n") }
+        if !tail.isEmpty {
+            text += " Its last lines of standard error:\n" + tail.map { "  | " + $0 }.joined(separator: "\n")
+        }
         return .program(text)
     }
 
@@ -100,12 +103,14 @@ final class ExecSession: @unchecked Sendable {
             }
             text += "]}"
         }
-        let what = "request \(id) (\(points.count) point\(points.count == 1 ? "" : "s")\(jacobian ? " with the Jacobian" : ""))"
+        let plural = points.count == 1 ? "" : "s"
+        let what = "request \(id) (\(points.count) point\(plural)\(jacobian ? " with the Jacobian" : ""))"
         let (answer, blobs) = try exchange(Array(text.utf8), payload: payload, id: id, describing: what)
         let values = try valueList(answer, blobs, count: points.count, outputs: outputs, what: what)
         for (k, v) in values.enumerated() {
             if let m = outputs, v.count != m {
-                throw failure("returned \(v.count) number\(v.count == 1 ? "" : "s") as its value at point \(k) of \(what), "
+                throw failure("returned \(v.count) number\(v.count == 1 ? "" : "s") as its value at point \(k) of "
+                    + "\(what), "
                               + "but its output has \(m)")
             }
             if let i = v.firstIndex(where: { !$0.isFinite }) {
@@ -126,7 +131,8 @@ final class ExecSession: @unchecked Sendable {
                            what: String) throws -> [[Double]] {
         if let flat = blobs["values_bytes"] {
             guard count > 0, flat.count % count == 0, outputs.map({ flat.count == $0 * count }) ?? true else {
-                throw failure("returned \(flat.count) numbers in its \"values_bytes\" payload for the \(count) points of \(what)"
+                throw failure("returned \(flat.count) numbers in its \"values_bytes\" payload for the \(count) points "
+                    + "of \(what)"
                               + (outputs.map { ", not \(count) × \($0)" } ?? ""))
             }
             let m = flat.count / count
@@ -148,11 +154,13 @@ final class ExecSession: @unchecked Sendable {
         if let flat = blobs["jacobians_bytes"] {
             guard let shape = answer["jacobian_shape"]?.array?.compactMap(\.number), shape.count == 2,
                   shape.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 1e9 }) else {
-                throw failure("answered \(what) with \"jacobians_bytes\" but without \"jacobian_shape\": [rows, columns]")
+                throw failure("answered \(what) with \"jacobians_bytes\" but without \"jacobian_shape\": [rows, "
+                    + "columns]")
             }
             let (r, c) = (Int(shape[0]), Int(shape[1]))
             guard flat.count == count * r * c else {
-                throw failure("returned \(flat.count) numbers in its \"jacobians_bytes\" payload for \(count) \(r)×\(c) Jacobians")
+                throw failure("returned \(flat.count) numbers in its \"jacobians_bytes\" payload for \(count) "
+                    + "\(r)×\(c) Jacobians")
             }
             return (0..<count).map { Matrix(unchecked: r, c, Array(flat[$0 * r * c..<($0 + 1) * r * c])) }
         }
@@ -202,11 +210,15 @@ final class ExecSession: @unchecked Sendable {
     }
 
     private func numbers(_ value: JSONValue, what: String) throws -> [Double] {
-        guard let items = value.array else { throw failure("gave \(what) as \(describe(value)), not an array of numbers") }
+        guard let items = value.array else {
+            throw failure("gave \(what) as \(describe(value)), not an array of numbers")
+        }
         var out = [Double]()
         out.reserveCapacity(items.count)
         for item in items {
-            guard let v = item.number else { throw failure("gave \(what) with \(describe(item)) where a number belongs") }
+            guard let v = item.number else {
+                throw failure("gave \(what) with \(describe(item)) where a number belongs")
+            }
             out.append(v)
         }
         return out
@@ -251,7 +263,8 @@ final class ExecSession: @unchecked Sendable {
             throw failure("reported an error for \(what): \(message.string ?? describe(message))")
         }
         if let got = object["id"], got.number != Double(id) {
-            throw failure("answered \(what) with id \(describe(got)); answers must come in order, with the request's id")
+            throw failure("answered \(what) with id \(describe(got)); answers must come in order, with the request's "
+                + "id")
         }
         var blobs: [String: [Double]] = [:]
         for key in ["values_bytes", "jacobians_bytes"] {
@@ -281,7 +294,8 @@ final class ExecSession: @unchecked Sendable {
             case 126: return failure("could not be started: the command is not executable (exit status 126)")
             case 0: return failure("exited (status 0) before answering \(what)")
             case let s? where s > 128 && s <= 128 + 64:
-                return failure("was killed by \(signalName(s - 128)) before answering \(what) (its shell exited with \(s))")
+                return failure("was killed by \(signalName(s - 128)) before answering \(what) (its shell exited with "
+                    + "\(s))")
             case let s?: return failure("exited with status \(s) before answering \(what)")
             case nil: return failure("closed its output before answering \(what)")
             }

@@ -19,7 +19,9 @@ enum JSONValue: Equatable {
             reader.skipSpace()
             let value = try reader.value(depth: 0)
             reader.skipSpace()
-            guard reader.index == reader.end else { throw SyntaxError(offset: reader.index, reason: "text after the value") }
+            guard reader.index == reader.end else {
+                throw SyntaxError(offset: reader.index, reason: "text after the value")
+            }
             return value
         }
     }
@@ -58,7 +60,7 @@ enum JSONValue: Equatable {
         }
 
         mutating func skipSpace() {
-            while index < end, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+            while index < end, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) {
                 index += 1
             }
         }

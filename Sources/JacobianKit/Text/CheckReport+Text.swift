@@ -43,7 +43,8 @@ extension CheckReport {
         if !r.kinks.isEmpty {
             let inside = r.kinks.filter(\.inside).count
             out("kinks: \(r.kinks.count) entr\(r.kinks.count == 1 ? "y" : "ies") where x ± h straddles a branch; "
-                + "\(inside) with the analytic value between the one-sided quotients (passed as one-sided derivatives):")
+                + "\(inside) with the analytic value between the one-sided quotients (passed as one-sided "
+                    + "derivatives):")
             for k in r.kinks.prefix(8) {
                 let entry = Self.entryName(output: k.output, input: k.input, outputShape: output, inputShape: input)
                 out("  \(entry) at x_\(k.input) = \(TextFormat.number(r.input[k.input], digits: 6)): "
@@ -99,7 +100,8 @@ extension CheckReport {
 extension StepStudy {
     /// The error-against-h table, the optimum marked.
     public func textLines(outputShape: Shape, inputShape: Shape) -> [String] {
-        let entry = CheckReport.entryName(output: output, input: input, outputShape: outputShape, inputShape: inputShape)
+        let entry = CheckReport.entryName(output: output, input: input, outputShape: outputShape,
+                                          inputShape: inputShape)
         var lines = ["error of central differences against h for \(entry) "
                      + "(analytic \(TextFormat.number(analytic, digits: 12))):",
                      "         h   central difference       |error|"]
