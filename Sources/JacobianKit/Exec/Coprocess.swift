@@ -241,6 +241,10 @@ final class Coprocess: @unchecked Sendable {
     final class Registry: @unchecked Sendable {
         private let lock = NSLock()
         private var pids: Set<pid_t> = []
+        private var interrupted = false
+
+        /// Set once an interrupt has begun stopping every child: their failures are then not the program's fault.
+        var isInterrupted: Bool { lock.withLock { interrupted } }
 
         func add(_ pid: pid_t) { lock.lock(); pids.insert(pid); lock.unlock() }
         func remove(_ pid: pid_t) { lock.lock(); pids.remove(pid); lock.unlock() }
@@ -248,6 +252,7 @@ final class Coprocess: @unchecked Sendable {
         /// SIGKILL to each child's process group, then reap it.
         func killAll() {
             lock.lock()
+            interrupted = true
             let all = pids
             pids.removeAll()
             lock.unlock()

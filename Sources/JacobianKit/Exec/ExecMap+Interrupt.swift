@@ -25,7 +25,7 @@ private final class InterruptHandlers: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
             source.setEventHandler {
                 Coprocess.registry.killAll()
-                exit(128 + s)
+                _exit(128 + s)
             }
             source.resume()
             sources.append(source)

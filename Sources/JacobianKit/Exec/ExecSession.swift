@@ -282,6 +282,9 @@ final class ExecSession: @unchecked Sendable {
     }
 
     private func explain(_ f: Coprocess.Failure, during what: String) -> JacobianError {
+        // The program died because an interrupt stopped it; the interrupt handler is exiting the process, and
+        // reporting the program as broken would race with it.
+        while Coprocess.registry.isInterrupted { sleep(1) }
         switch f {
         case let .spawn(code): return failure("could not be started: \(String(cString: strerror(code)))")
         case .timedOut:
