@@ -8,7 +8,8 @@ import Foundation
 /// Every way the program can go wrong (not found, exits, crashes, hangs past `timeout`, prints something that is
 /// not the protocol, returns the wrong count or NaN) throws `JacobianError.program` with one sentence naming the
 /// program and what it did, followed by the last lines of its standard error. The program is stopped and reaped
-/// when the map is released or `stop()` is called.
+/// when the map is released or `stop()` is called. Starting one sets SIGPIPE to ignored in this process, so that
+/// writing to a program that has exited is an error to report rather than a signal that ends the process.
 public struct ExecMap: VectorMap, BatchEvaluable {
     /// The command as given ("python3 layer.py").
     public let command: String
