@@ -65,6 +65,20 @@ struct UserMapTests {
         #expect(report.text().contains("did you return Jᵀ?"))
     }
 
+    @Test("a pipeline of user maps whose shapes do not chain throws instead of handing a stage the wrong length")
+    func pipelineShapes() throws {
+        let f = ClosureMap(name: "f", input: .vector(2), output: .vector(3)) { try product($0) }
+        let g = ClosureMap(name: "g", input: .vector(2), output: .vector(1)) { x in
+            ([x[0] + x[1]], try Matrix([[1, 1]]))
+        }
+        let error = #expect(throws: JacobianError.self) { try Pipeline(checking: [f, g]) }
+        #expect(error?.description.contains("g takes R^2 but f before it gives R^3") == true)
+        #expect(throws: JacobianError.self) { try Pipeline(checking: []) }
+        let unchecked = Pipeline([f, g])
+        let trapFree = #expect(throws: JacobianError.self) { try GradientCheck().run(unchecked, at: [0.3, -1.2]) }
+        #expect(trapFree?.description.contains("g takes 2 numbers, but the stage before it gave 3") == true)
+    }
+
     @Test("a failing check whose transpose also fails gives no Jᵀ hint")
     func noFalseTransposeHint() throws {
         let f = ClosureMap(name: "wrong", input: .vector(2), output: .vector(2)) { x in

@@ -254,7 +254,7 @@ final class ExecSession: @unchecked Sendable {
             json = try JSONValue.parse(reply)
         } catch let e as JSONValue.SyntaxError {
             throw failure("answered \(what) with a line that is not JSON (\(e.reason) at character \(e.offset + 1)): "
-                          + quote(reply))
+                          + quote(reply) + "; only answers go to standard output, logs go to standard error")
         }
         guard let object = json.object else {
             throw failure("answered \(what) with \(describe(json)) instead of a JSON object: \(quote(reply))")
