@@ -52,8 +52,8 @@ struct ExecCheckTests {
               ("crash", "was killed by signal 11 (SIGSEGV) before answering request 1", "handling request 1"),
               ("hang", "did not answer request 1 (1 point with the Jacobian) within 5 s, so it was stopped",
                "handling request 1"),
-              ("garbage", "with a line that is not JSON (unexpected character at character 1): 'Hello, I am not JSON'; only answers go "
-               + "to standard output, logs go to standard error",
+              ("garbage", "with a line that is not JSON (unexpected character at character 1): "
+               + "'Hello, I am not JSON'; only answers go to standard output, logs go to standard error",
                "handling request 1"),
               ("count", "returned 0 values for the 1 point of request 1", "handling request 1"),
               ("nan", "returned NaN as output 1 of its value at point 0 of request 1", "handling request 1"),
