@@ -155,8 +155,8 @@ public struct CheckReport: Encodable, Sendable {
     public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!
 
     enum CodingKeys: String, CodingKey {
-        case map, layout, method, kinks, maxErrorEstimate, stepStudy, transposeHint, inputShape, outputShape, input, value,
-             constants, jacobian, finiteDifference, structure,
+        case map, layout, method, kinks, maxErrorEstimate, stepStudy, transposeHint, inputShape, outputShape, input,
+             value, constants, jacobian, finiteDifference, structure,
              formula, chainOrder, step, tolerance, evaluations, maxAbsoluteError, maxRelativeError, worst,
              mismatches, total, passed, blame
     }

@@ -1,13 +1,30 @@
 import Foundation
 
+/// The bytes of a regular file of at most `limit` bytes; a directory, a device (/dev/zero), a FIFO or a file too
+/// large is refused before it is read.
+func readRegularFile(_ path: String, limit: Int = 8 << 30) throws -> Data {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+        throw JacobianError.badFile("Cannot read '\(path)': no such readable file.")
+    }
+    guard attributes[.type] as? FileAttributeType == .typeRegular else {
+        throw JacobianError.badFile("'\(path)' is not a regular file.")
+    }
+    let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+    guard size <= limit else {
+        throw JacobianError.badFile("'\(path)' has \(size) bytes, more than the \(limit >> 30) GiB a Jacobian file "
+            + "may have.")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw JacobianError.badFile("Cannot read '\(path)': no such readable file.")
+    }
+    return data
+}
+
 extension Matrix {
     /// Reads a `.npy` file of float64 (little-endian, C order) with shape (r, c), or (n,) read as one row.
     /// Sizes are checked against the file's length before anything is allocated.
     public static func readNPY(path: String) throws -> Matrix {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JacobianError.badFile("Cannot read '\(path)': no such readable file.")
-        }
-        let bytes = [UInt8](data)
+        let bytes = [UInt8](try readRegularFile(path))
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
             throw JacobianError.badFile("'\(path)' is not a NumPy .npy file (it does not start with \\x93NUMPY).")
         }

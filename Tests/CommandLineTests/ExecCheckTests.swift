@@ -198,6 +198,11 @@ struct ExecCheckTests {
         try JSONSerialization.data(withJSONObject: rows).write(to: URL(fileURLWithPath: path))
         let ok = try run(["check", "mse", "--dim", "3", "--at", "0.1,0.2,0.3", "--claimed", path])
         #expect(ok.status == 0, "\(ok.stderr)")
+        for special in ["/dev/zero", dir.path] {
+            let refused = try run(["check", "mse", "--dim", "3", "--at", "0.1,0.2,0.3", "--claimed", special])
+            #expect(refused.status == 64)
+            #expect(refused.stderr == "Error: '\(special)' is not a regular file.\n")
+        }
     }
 }
 

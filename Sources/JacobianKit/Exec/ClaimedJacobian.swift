@@ -26,8 +26,8 @@ public struct ClaimedJacobian: VectorMap, BatchEvaluable {
                                 inputs: reference.inputShape.count, source: "The claimed Jacobian in '\(source)'",
                                 layout: layout)
         if let (i, j) = matrix.firstNonFinite {
-            throw JacobianError.mapContract("The claimed Jacobian in '\(source)' has \(matrix[i, j]) at row \(i), "
-                + "column \(j).")
+            throw JacobianError.mapContract("The claimed Jacobian in '\(source)' has "
+                + "\(ExecSession.name(matrix[i, j])) at row \(i), column \(j).")
         }
         self.reference = reference
         self.point = point
@@ -45,9 +45,7 @@ public struct ClaimedJacobian: VectorMap, BatchEvaluable {
             return try ClaimedJacobian(Matrix.readNPY(path: path), layout: layout, of: reference, at: point,
                                        source: name)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JacobianError.badFile("Cannot read '\(path)': no such readable file.")
-        }
+        let data = try readRegularFile(path)
         let json: JSONValue
         do { json = try JSONValue.parse([UInt8](data)) } catch let e as JSONValue.SyntaxError {
             throw JacobianError.badFile("'\(path)' is neither .npy nor JSON (\(e.reason) at character "
