@@ -16,6 +16,8 @@ final class Coprocess: @unchecked Sendable {
         case ended(status: Int32?, signal: Int32?)
         /// No full line within the timeout; the child has been stopped.
         case timedOut
+        /// More than `limit` bytes of output without a full answer; the child has been stopped.
+        case tooMuchOutput(limit: Int)
     }
 
     let command: String
@@ -104,7 +106,7 @@ final class Coprocess: @unchecked Sendable {
         request.append(0x0A)
         request += payload
         var scanned = 0
-        return try pump(request, deadline: Coprocess.now() + timeout) { pending in
+        return try pump(request, deadline: Coprocess.now() + timeout, limit: Coprocess.lineLimit) { pending in
             guard let newline = pending[scanned...].firstIndex(of: 0x0A) else {
                 scanned = pending.count
                 return nil
@@ -119,7 +121,7 @@ final class Coprocess: @unchecked Sendable {
     func readBytes(_ count: Int, timeout: Double) throws -> [UInt8] {
         lock.lock()
         defer { lock.unlock() }
-        return try pump([], deadline: Coprocess.now() + timeout) { pending in
+        return try pump([], deadline: Coprocess.now() + timeout, limit: count + (1 << 20)) { pending in
             guard pending.count >= count else { return nil }
             let bytes = Array(pending[..<count])
             pending.removeSubrange(..<count)
@@ -128,12 +130,18 @@ final class Coprocess: @unchecked Sendable {
     }
 
     /// Writes `request` while reading output and stderr, until `take` finds what it wants in the output.
-    private func pump(_ request: [UInt8], deadline: Double, take: (inout [UInt8]) -> [UInt8]?) throws -> [UInt8] {
+    private func pump(_ request: [UInt8], deadline: Double, limit: Int, take: (inout [UInt8]) -> [UInt8]?) throws
+        -> [UInt8]
+    {
         if let r = reaped { throw Failure.ended(status: r.status, signal: r.signal) }
         var written = 0
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             if let result = take(&pending) { return result }
+            if pending.count > limit {
+                stopLocked()
+                throw Failure.tooMuchOutput(limit: limit)
+            }
             let remaining = deadline - Coprocess.now()
             if remaining <= 0 {
                 stopLocked()
@@ -231,6 +239,9 @@ final class Coprocess: @unchecked Sendable {
             }
         }
     }
+
+    /// The longest answer line read (JSON text of about 10⁸ numbers); a longer one stops the program.
+    static let lineLimit = 2 << 30
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 

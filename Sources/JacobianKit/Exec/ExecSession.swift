@@ -269,8 +269,9 @@ final class ExecSession: @unchecked Sendable {
         var blobs: [String: [Double]] = [:]
         for key in ["values_bytes", "jacobians_bytes"] {
             guard let v = object[key] else { continue }
-            guard let n = v.number, n >= 0, n == n.rounded(), n < Double(1 << 36), Int(n) % 8 == 0 else {
-                throw failure("announced \"\(key)\" as \(describe(v)); it must be a byte count, a multiple of 8")
+            guard let n = v.number, n >= 0, n == n.rounded(), n <= Double(8 << 30), Int(n) % 8 == 0 else {
+                throw failure("announced \"\(key)\" as \(describe(v)); it must be a byte count, a multiple of 8, "
+                              + "up to 8 GiB")
             }
             do {
                 blobs[key] = Self.doubles(try process.readBytes(Int(n), timeout: timeout))
@@ -287,6 +288,9 @@ final class ExecSession: @unchecked Sendable {
         while Coprocess.registry.isInterrupted { sleep(1) }
         switch f {
         case let .spawn(code): return failure("could not be started: \(String(cString: strerror(code)))")
+        case let .tooMuchOutput(limit):
+            return failure("wrote more than \(limit >> 20) MiB without finishing its answer to \(what), "
+                           + "so it was stopped")
         case .timedOut:
             let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
             return failure("did not answer \(what) within \(seconds) s, so it was stopped")
