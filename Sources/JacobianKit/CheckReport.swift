@@ -87,6 +87,10 @@ public struct Blame: Codable, Equatable, Sendable {
     public var map: String
     /// The factor's own worst entry, in its own coordinates.
     public var worst: CheckEntry
+    /// The factor's input shape, [n] or [r, c], so the entry can be named in its coordinates.
+    public var inputShape: [Int]?
+    /// The factor's output shape.
+    public var outputShape: [Int]?
 }
 
 /// The result of comparing an analytic Jacobian with central finite differences, in the JSON shape of `check --json`.
@@ -145,12 +149,16 @@ public struct CheckReport: Encodable, Sendable {
     public var maxErrorEstimate: Double?
     /// Error against h for the worst entry (`--steps`).
     public var stepStudy: StepStudy?
+    /// Set when the check fails but the transpose of the analytic Jacobian passes: the line asking
+    /// "did you return Jᵀ?".
+    public var transposeHint: String?
 
     /// Set this `userInfo` key to true to encode everything but the two matrices (which a caller then writes itself).
     public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!
 
     enum CodingKeys: String, CodingKey {
-        case map, layout, method, kinks, maxErrorEstimate, stepStudy, inputShape, outputShape, input, inputs, value, constants, jacobian, finiteDifference, structure,
+        case map, layout, method, kinks, maxErrorEstimate, stepStudy, transposeHint, inputShape, outputShape, input,
+             inputs, value, constants, jacobian, finiteDifference, structure,
              formula, chainOrder, step, tolerance, evaluations, maxAbsoluteError, maxRelativeError, worst,
              mismatches, total, passed, blame
     }
@@ -163,6 +171,7 @@ public struct CheckReport: Encodable, Sendable {
         try c.encode(kinks, forKey: .kinks)
         try c.encodeIfPresent(maxErrorEstimate, forKey: .maxErrorEstimate)
         try c.encodeIfPresent(stepStudy, forKey: .stepStudy)
+        try c.encodeIfPresent(transposeHint, forKey: .transposeHint)
         try c.encode(inputShape, forKey: .inputShape)
         try c.encode(outputShape, forKey: .outputShape)
         try c.encode(input, forKey: .input)

@@ -23,7 +23,8 @@ enum ComplexStep {
     static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws -> FiniteDifferenceResult {
         guard let analytic = map as? ComplexEvaluable, analytic.supportsComplexStep else {
             throw JacobianError.invalidArgument(
-                "--method complex-step needs a real-analytic map, and \(map.name) is not (relu and leaky-relu have kinks); use --method central or richardson.")
+                "The complex step needs a real-analytic map that conforms to ComplexEvaluable, and \(map.name) "
+                    + "does not (relu and leaky-relu have kinks); use central differences or Richardson instead.")
         }
         let n = x.count, m = map.outputShape.count
         let base = x.map { ComplexDouble($0, 0) }
@@ -31,7 +32,9 @@ enum ComplexStep {
             let h = step.step(at: x[k], method: .complexStep)
             var z = base
             z[k] = ComplexDouble(x[k], h)
-            write(0, try analytic.complexValue(at: z).map { $0.imaginary / h })
+            let y = try analytic.complexValue(at: z)
+            try map.checkValueCount(y.count)
+            write(0, y.map { $0.imaginary / h })
             return h
         }
         return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: n, errorEstimate: nil,

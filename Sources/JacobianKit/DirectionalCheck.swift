@@ -59,7 +59,8 @@ public struct DirectionalCheck: Sendable {
             let u = Self.unit(n, &rng), v = Self.unit(m, &rng)
             let ju = try map.jacobianVectorProduct(at: x, u)
             let analytic = v.dot(ju)
-            let up = try map.value(at: zip(x, u).map { $0 + h * $1 }), down = try map.value(at: zip(x, u).map { $0 - h * $1 })
+            let up = try map.checkedValue(at: zip(x, u).map { $0 + h * $1 })
+            let down = try map.checkedValue(at: zip(x, u).map { $0 - h * $1 })
             let fd = v.dot(zip(up, down).map { ($0 - $1) / (2 * h) })
             let d = abs(analytic - fd)
             maxAbs = max(maxAbs, d)
@@ -86,12 +87,12 @@ extension VectorMap {
             // Push u through the stages: J_k(…(J_1 u)), each factor structured.
             var value = x, t = u
             for s in p.stages {
-                let (y, j) = try s.evaluate(at: value)
+                let (y, j) = try s.checkedEvaluate(at: value)
                 t = j.jvp(t)
                 value = y
             }
             return t
         }
-        return try evaluate(at: x).jacobian.jvp(u)
+        return try checkedEvaluate(at: x).jacobian.jvp(u)
     }
 }

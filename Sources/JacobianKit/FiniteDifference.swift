@@ -101,18 +101,54 @@ public enum FiniteDifference {
     {
         let up = x[k] + h0, down = x[k] - h0
         probe[k] = up
-        let fUp = try map.value(at: probe)
+        let fUp = try map.checkedValue(at: probe)
         probe[k] = down
-        let fDown = try map.value(at: probe)
+        let fDown = try map.checkedValue(at: probe)
         probe[k] = x[k]
         let width = up - down
         return (zip(fUp, fDown).map { ($0 - $1) / width }, fUp, fDown, width / 2, up - x[k], x[k] - down)
     }
 
-    static func central(_ map: any VectorMap, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
+    /// x ± h₀·e_k with h₀ made representable: the two probes and the steps actually taken.
+    static func probes(_ x: [Double], _ k: Int, _ h0: Double)
+        -> (up: [Double], down: [Double], width: Double, hUp: Double, hDown: Double)
+    {
+        var up = x, down = x
+        up[k] = x[k] + h0
+        down[k] = x[k] - h0
+        return (up, down, up[k] - down[k], up[k] - x[k], x[k] - down[k])
+    }
+
+    /// Central differences (and one-sided quotients for kinks) with every probe of a chunk in one batched call.
+    static func centralBatched(_ map: any BatchEvaluable, _ x: [Double], _ step: StepRule) throws
+        -> FiniteDifferenceResult
+    {
         let n = x.count, m = map.outputShape.count
         let kinks = map.hasKinks
-        let f0 = kinks ? try map.value(at: x) : []
+        let f0 = kinks ? try map.checkedValue(at: x) : []
+        let r = try BatchedColumns.run(map, n: n, m: m, perColumn: 2, extras: kinks ? 2 : 0, probes: { k in
+            let p = probes(x, k, step.step(at: x[k], method: .central))
+            return [p.up, p.down]
+        }, combine: { k, v, write in
+            let p = probes(x, k, step.step(at: x[k], method: .central))
+            let up = v[v.startIndex], down = v[v.startIndex + 1], width = p.width
+            write(0, (0..<m).map { (up[$0] - down[$0]) / width })
+            if kinks {
+                write(1, (0..<m).map { (f0[$0] - down[$0]) / p.hDown })
+                write(2, (0..<m).map { (up[$0] - f0[$0]) / p.hUp })
+            }
+            return width / 2
+        })
+        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 2 * n + (kinks ? 1 : 0),
+                                      errorEstimate: nil, left: kinks ? r.extras[0] : nil,
+                                      right: kinks ? r.extras[1] : nil)
+    }
+
+    static func central(_ map: any VectorMap, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
+        if let batched = map as? any BatchEvaluable { return try centralBatched(batched, x, step) }
+        let n = x.count, m = map.outputShape.count
+        let kinks = map.hasKinks
+        let f0 = kinks ? try map.checkedValue(at: x) : []
         let r = try ColumnDriver.run(n: n, m: m, x: x, extras: kinks ? 2 : 0) { k, probe, write in
             let c = try centralColumn(map, x, &probe, k, step.step(at: x[k], method: .central))
             write(0, c.column)
@@ -130,24 +166,61 @@ public enum FiniteDifference {
     /// R2 = (16R1′ − R1)/15; the estimate is |R2 − R1′| (truncation) plus the round-off 16ε·|f|/h.
     static func richardson(_ map: any VectorMap, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
         let n = x.count, m = map.outputShape.count
+        if let batched = map as? any BatchEvaluable { return try richardsonBatched(batched, x, step) }
         let r = try ColumnDriver.run(n: n, m: m, x: x, extras: 1) { k, probe, write in
             let h = step.step(at: x[k], method: .richardson)
             let d0 = try centralColumn(map, x, &probe, k, h), d1 = try centralColumn(map, x, &probe, k, h / 2)
             let d2 = try centralColumn(map, x, &probe, k, h / 4)
-            var best = [Double](repeating: 0, count: m), error = [Double](repeating: 0, count: m)
-            for i in 0..<m {
-                let r1 = (4 * d1.column[i] - d0.column[i]) / 3, r1b = (4 * d2.column[i] - d1.column[i]) / 3
-                best[i] = (16 * r1b - r1) / 15
-                // Truncation: the last extrapolation's change. Round-off: ε·|f| per evaluation, divided by the
-                // smallest width h/2 and grown ~16/15·4 by the tableau.
-                let roundOff = 16 * Double.ulpOfOne * max(abs(d2.up[i]), abs(d2.down[i]), 1e-300) / h
-                error[i] = abs(best[i] - r1b) + roundOff
-            }
-            write(0, best)
-            write(1, error)
+            let t = tableau(d0.column, d1.column, d2.column, up: d2.up, down: d2.down, h: h)
+            write(0, t.best)
+            write(1, t.error)
             return d0.h
         }
         return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 6 * n, errorEstimate: r.extras[0],
+                                      left: nil, right: nil)
+    }
+
+    /// R2 and its error estimate from the central differences at h, h/2, h/4 (see `richardson`).
+    static func tableau(_ d0: [Double], _ d1: [Double], _ d2: [Double], up: [Double], down: [Double], h: Double)
+        -> (best: [Double], error: [Double])
+    {
+        let m = d0.count
+        var best = [Double](repeating: 0, count: m), error = [Double](repeating: 0, count: m)
+        for i in 0..<m {
+            let r1 = (4 * d1[i] - d0[i]) / 3, r1b = (4 * d2[i] - d1[i]) / 3
+            best[i] = (16 * r1b - r1) / 15
+            // Truncation: the last extrapolation's change. Round-off: ε·|f| per evaluation, divided by the
+            // smallest width h/2 and grown ~16/15·4 by the tableau.
+            let roundOff = 16 * Double.ulpOfOne * max(abs(up[i]), abs(down[i]), 1e-300) / h
+            error[i] = abs(best[i] - r1b) + roundOff
+        }
+        return (best, error)
+    }
+
+    /// Richardson with the six probes of every column of a chunk in one batched call.
+    static func richardsonBatched(_ map: any BatchEvaluable, _ x: [Double], _ step: StepRule) throws
+        -> FiniteDifferenceResult
+    {
+        let n = x.count, m = map.outputShape.count
+        let scales: [Double] = [1, 2, 4]
+        let r = try BatchedColumns.run(map, n: n, m: m, perColumn: 6, extras: 1, probes: { k in
+            let h = step.step(at: x[k], method: .richardson)
+            return scales.flatMap { s -> [[Double]] in
+                let p = probes(x, k, h / s)
+                return [p.up, p.down]
+            }
+        }, combine: { k, v, write in
+            let h = step.step(at: x[k], method: .richardson)
+            let base = v.startIndex
+            let widths = scales.map { probes(x, k, h / $0).width }
+            let d = (0..<3).map { s in (0..<m).map { (v[base + 2 * s][$0] - v[base + 2 * s + 1][$0]) / widths[s] } }
+            let t = tableau(d[0], d[1], d[2], up: v[base + 4], down: v[base + 5], h: h)
+            write(0, t.best)
+            write(1, t.error)
+            return widths[0] / 2
+        })
+        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 6 * n,
+                                      errorEstimate: r.extras[0],
                                       left: nil, right: nil)
     }
 
@@ -159,7 +232,8 @@ public enum FiniteDifference {
         if entries.overflow || bytes.overflow || bytes.partialValue > limitBytes {
             let gib = Double(rows) * Double(columns) * 8 * Double(copies) / Double(1 << 30)
             throw JacobianError.tooLarge(
-                "A \(rows)×\(columns) Jacobian needs about \(formatGiB(gib)) GiB as dense matrices, more than the \(limitBytes >> 30) GiB allowed; use a smaller --dim or --shape.")
+                "A \(rows)×\(columns) Jacobian needs about \(formatGiB(gib)) GiB as dense matrices, more than the "
+                    + "\(limitBytes >> 30) GiB allowed; use a smaller input.")
         }
     }
 

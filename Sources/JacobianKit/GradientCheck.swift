@@ -34,7 +34,7 @@ public struct GradientCheck: Sendable {
             let c = try p.chain(at: x, layout: layout)
             (value, analytic, order, pipelineChain) = (c.value, c.product, c.order, c)
         } else {
-            (value, analytic) = try map.evaluate(at: x, layout: layout)
+            (value, analytic) = try map.checkedEvaluate(at: x, layout: layout)
         }
         let fd = try FiniteDifference.transposedJacobian(of: map, at: x, step: step, method: method)
         let fdView = MatrixView(fd.transposed, transposed: layout == .numerator)
@@ -48,12 +48,22 @@ public struct GradientCheck: Sendable {
         report.step = StepSummary(rule: step.description(for: method), min: fd.steps.min() ?? 0, max: fd.steps.max() ?? 0,
                                   values: fd.steps)
         report.evaluations = fd.evaluations
+        if !report.passed, analytic.rows == analytic.columns, analytic.rows > 1 {
+            let flipped = compare(analytic.transposed(), fdView, map: map, extras: fd)
+            if flipped.passed {
+                let other: Layout = layout == .numerator ? .denominator : .numerator
+                report.transposeHint = "did you return Jᵀ? The transpose of the analytic Jacobian passes every entry: "
+                    + "it is the \(other.rawValue)-layout Jacobian, given where \(layout.rawValue) layout was expected."
+            }
+        }
         if !report.passed, let p = map as? Pipeline, let c = pipelineChain {
             for (k, stage) in p.stages.enumerated() {
                 let own = try GradientCheck(layout: layout, step: step, tolerance: tolerance, method: method)
                     .run(stage, at: c.stageInputs[k])
                 if !own.passed, let w = own.worst {
-                    report.blame = Blame(stage: k + 1, map: stage.name, worst: w)
+                    report.blame = Blame(stage: k + 1, map: stage.name, worst: w,
+                                         inputShape: stage.inputShape.dimensions,
+                                         outputShape: stage.outputShape.dimensions)
                     break
                 }
             }

@@ -1,5 +1,8 @@
-/// Every failure a user can cause, as one sentence: what was wrong and what is accepted.
-public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
+import Foundation
+
+/// Every failure a user can cause, as one sentence: what was wrong and what is accepted. The sentences name no
+/// command-line flag, so they read the same from Swift; the `jacobian` tool adds its own hint where one helps.
+public enum JacobianError: Error, CustomStringConvertible, LocalizedError, Equatable, Sendable {
     /// A map name not in the catalog, with the closest known name when there is one.
     case unknownMap(String, suggestion: String?)
     /// A pipeline string that does not parse ("a | | b", a trailing bar, …).
@@ -22,6 +25,15 @@ public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
     case badFile(String)
     /// Expression text that does not parse: what was expected, the text, and the 0-based column to point at.
     case syntax(String, text: String, column: Int)
+    /// A matrix map was given a vector shape.
+    case needsMatrix(map: String)
+    /// A named constant was given with the wrong number of values.
+    case parameterCount(name: String, given: Int, needed: Int)
+    /// A user's map broke its own contract: its value or Jacobian does not have the shape it declares.
+    case mapContract(String)
+    /// A user's program (`ExecMap`) failed or broke the protocol; the text names the program, says what it did
+    /// and ends with the last lines of its standard error.
+    case program(String)
 
     public var description: String {
         switch self {
@@ -31,7 +43,7 @@ public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .malformedPipeline(text): return "Malformed pipeline: \(text)."
         case let .shapeMismatch(text): return "Shape mismatch: \(text)."
         case let .notSquare(rows, columns):
-            return "This map needs a square matrix, but the shape is \(rows)x\(columns); use --shape NxN."
+            return "This map needs a square matrix, but the shape is \(rows)x\(columns)."
         case let .singular(pivot):
             return "The matrix is singular (LU found a zero pivot at position \(pivot)), so it has no inverse; pick another point."
         case let .lapack(routine, info): return "LAPACK \(routine) rejected argument \(-info); this is a bug in jacobian."
@@ -42,6 +54,14 @@ public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .syntax(message, text, column):
             let caret = String(repeating: " ", count: max(0, column)) + "^"
             return "Cannot read the expression: \(message) (column \(column + 1)).\n  \(text)\n  \(caret)"
+        case let .needsMatrix(map): return "\(map) takes a matrix; give it a matrix shape such as 3x3."
+        case let .parameterCount(name, given, needed):
+            return "The constant \(name) has \(given) numbers but this map needs \(needed)."
+        case let .mapContract(text): return text
+        case let .program(text): return text
         }
     }
+
+    /// The sentence, for `localizedDescription` (LocalizedError).
+    public var errorDescription: String? { description }
 }

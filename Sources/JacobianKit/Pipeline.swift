@@ -12,6 +12,17 @@ public struct Pipeline: VectorMap {
         self.stages = stages
     }
 
+    /// The composition of `stages`, checked: throws unless there is a stage and each stage's input count is the
+    /// previous stage's output count (the unchecked initializer traps on an empty list).
+    public init(checking stages: [any VectorMap]) throws {
+        guard !stages.isEmpty else { throw JacobianError.malformedPipeline("a pipeline needs at least one stage") }
+        for (a, b) in zip(stages, stages.dropFirst()) where b.inputShape.count != a.outputShape.count {
+            throw JacobianError.shapeMismatch(
+                "\(b.name) takes \(b.inputShape.space) but \(a.name) before it gives \(a.outputShape.space)")
+        }
+        self.init(stages)
+    }
+
     public var name: String { stages.map(\.name).joined(separator: " | ") }
     public var inputShape: Shape { stages[0].inputShape }
     public var hasKinks: Bool { stages.contains { $0.hasKinks } }
@@ -42,7 +53,10 @@ public struct Pipeline: VectorMap {
 
     public func value(at x: [Double]) throws -> [Double] {
         var v = x
-        for s in stages { v = try s.value(at: v) }
+        for s in stages {
+            try Self.checkInput(v, of: s)
+            v = try s.checkedValue(at: v)
+        }
         return v
     }
 
@@ -70,6 +84,14 @@ public struct Pipeline: VectorMap {
     public func evaluate(at x: [Double], layout: Layout) throws -> (value: [Double], jacobian: Jacobian) {
         let c = try chain(at: x, layout: layout)
         return (c.value, c.product)
+    }
+
+    /// A stage is never handed a vector of the wrong length (a user's map might index past its end).
+    static func checkInput(_ v: [Double], of stage: any VectorMap) throws {
+        guard v.count == stage.inputShape.count else {
+            throw JacobianError.shapeMismatch(
+                "\(stage.name) takes \(stage.inputShape.count) numbers, but the stage before it gave \(v.count)")
+        }
     }
 
     /// Reverse (output side first) unless forward needs fewer dense multiply-adds for these shapes.

@@ -8,6 +8,11 @@ public enum Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// A scalar is a vector of one number.
     public static let scalar = Shape.vector(1)
 
+    /// The shape with JSON dimensions [n] or [r, c] (anything else is read as a vector of their product).
+    public init(dimensions d: [Int]) {
+        self = d.count == 2 ? .matrix(rows: d[0], columns: d[1]) : .vector(d.reduce(1, *))
+    }
+
     /// How many numbers the vectorized value has.
     public var count: Int {
         switch self {

@@ -24,7 +24,7 @@ public struct StepStudy: Codable, Sendable {
 
     /// The table for entry (output, input) of `map` at `x`, with h_j = h·max(1, |x_j|) as `auto` scales it.
     public static func run(_ map: any VectorMap, at x: [Double], output: Int, input: Int) throws -> StepStudy {
-        let analytic = try map.evaluate(at: x).jacobian.entry(output, input)
+        let analytic = try map.checkedEvaluate(at: x).jacobian.entry(output, input)
         var probe = x
         var rows: [Row] = []
         for e in 1...12 {

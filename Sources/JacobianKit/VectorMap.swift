@@ -1,4 +1,8 @@
 /// A map f: Rⁿ → Rᵐ (matrices vectorized row-major) that gives its value and its full Jacobian at a point.
+///
+/// `Sendable` because finite differences evaluate columns on several threads at once: keep constants in `let`
+/// arrays or structs. A mutable model object goes behind a lock in an `@unchecked Sendable` wrapper, or the map
+/// conforms to `BatchEvaluable` and gets every probe point of a chunk in one call (article "Check your own map").
 public protocol VectorMap: Sendable {
     /// The catalog name ("softmax", "linear", …).
     var name: String { get }
@@ -126,8 +130,7 @@ public struct ConstantSource: Sendable {
         if let v = given[key] {
             if key == name, let s = stage { stagesUsing[name, default: []].insert(s) }
             guard v.count == count else {
-                throw JacobianError.invalidArgument(
-                    "--param \(key) has \(v.count) numbers but this map needs \(count).")
+                throw JacobianError.parameterCount(name: key, given: v.count, needed: count)
             }
             return v
         }

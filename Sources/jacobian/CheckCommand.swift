@@ -38,6 +38,11 @@ struct CheckCommand: ParsableCommand {
           jacobian check "mse(sigmoid(W*x + b), t)" --wrt W,b --shape W=2x3
           jacobian check all
         MAP may be an expression; 'jacobian eval --help' describes the language, shapes, --wrt and values.
+
+        Your own code (any language; protocol in docs/exec-protocol.md):
+          jacobian check --exec "python3 examples/python/layer.py" --dim 5
+          jacobian check --exec "python3 examples/python/layer.py" --timeout 30
+          jacobian check softmax --dim 3 --at 0.1,0.2,0.3 --claimed fixtures/exec/J.json
         """)
 
     @OptionGroup var point: PointOptions
@@ -63,7 +68,34 @@ struct CheckCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Check vᵀJu along K seeded random direction pairs instead of every entry.", valueName: "K"))
     var directions: Int?
 
+    @Option(help: ArgumentHelp("Check a program in any language instead of MAP: started once, spoken to in JSON lines "
+                               + "(docs/exec-protocol.md).", valueName: "command"))
+    var exec: String?
+
+    @Option(help: ArgumentHelp("Seconds each request to the --exec program may take before it is stopped.",
+                               valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Option(help: ArgumentHelp("Check this Jacobian (.npy or JSON rows), computed elsewhere at --at, against finite "
+                               + "differences of MAP or --exec.", valueName: "file"))
+    var claimed: String?
+
+    @Option(name: .customLong("claimed-layout"),
+            help: ArgumentHelp("The layout of the --claimed Jacobian or of the --exec program's Jacobians "
+                               + "(default: declared, else numerator)."))
+    var claimedLayout: Layout?
+
     mutating func validate() throws {
+        if exec == nil && point.map.isEmpty { throw ValidationError("Give a MAP to check, or --exec COMMAND.") }
+        if exec != nil && !point.map.isEmpty {
+            throw ValidationError("Give either a MAP or --exec COMMAND, not both ('\(point.map)' was given as MAP).")
+        }
+        if let e = exec, e.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--exec needs a command.")
+        }
+        guard timeout > 0, timeout.isFinite else {
+            throw ValidationError("--timeout must be a positive number of seconds, but got \(timeout).")
+        }
         _ = try Arguments.step(step)
         guard atol >= 0, rtol >= 0, atol.isFinite, rtol.isFinite else {
             throw ValidationError("--atol and --rtol must be non-negative numbers.")
@@ -79,6 +111,10 @@ struct CheckCommand: ParsableCommand {
         let checker = GradientCheck(layout: point.layout, step: try Arguments.step(step), tolerance: tolerance, method: method)
         var passed = true
         try Output.reportingErrors {
+            if exec != nil || claimed != nil {
+                passed = try ExecCheck.run(self)
+                return
+            }
             if point.map == "all" {
                 passed = try CheckAll.run(checker: checker, seed: point.seed, json: point.json)
                 return
@@ -87,7 +123,12 @@ struct CheckCommand: ParsableCommand {
                 let (map, x) = try point.resolve(checkSize: false)
                 let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance).run(map, at: x)
                 passed = report.passed
-                if point.json { try Output.json(report) } else { CheckText.print(report, map: map) }
+                if point.json {
+                    try Output.json(report)
+                } else {
+                    let lines = report.textLines(inputShape: map.inputShape, outputShape: map.outputShape)
+                    lines.forEach { Output.line($0) }
+                }
                 return
             }
             if let path = point.npy { try OutputPath.ensureWritable(path) }
@@ -106,7 +147,12 @@ struct CheckCommand: ParsableCommand {
                 }
                 Output.line()
             }
-            if point.json { try Output.json(report) } else { CheckText.print(report, map: map, random: point.at.isEmpty, seed: point.seed) }
+            if point.json {
+                try Output.json(report)
+            } else {
+                let note = point.at.isEmpty ? "random, --seed \(point.seed)" : nil
+                report.textLines(pointNote: note, width: Terminal.width).forEach { Output.line($0) }
+            }
         }
         if !passed { throw ExitCode(1) }
     }

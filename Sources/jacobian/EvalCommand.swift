@@ -46,6 +46,10 @@ struct EvalCommand: ParsableCommand {
         var symbolic: [[String]]?
     }
 
+    func validate() throws {
+        if point.map.isEmpty { throw ValidationError("Give a MAP to evaluate (see 'jacobian list').") }
+    }
+
     func run() throws {
         try Output.reportingErrors {
             if let path = point.npy { try OutputPath.ensureWritable(path) }

@@ -63,12 +63,30 @@ enum Output {
         do {
             try body()
         } catch let e as JacobianError {
-            error(e.description)
-            throw ExitCode(64)
+            error(commandLineSentence(e))
+            switch e {
+            case .program, .mapContract: throw ExitCode(1)  // the user's code failed the check
+            default: throw ExitCode(64)
+            }
         } catch let e as ValidationError {
             // Thrown after parsing (a point that does not fit the map): the sentence alone, not the root's usage.
             error(e.message)
             throw ExitCode(64)
+        }
+    }
+
+    /// The library's sentence with the flag that fixes it, where one does.
+    static func commandLineSentence(_ e: JacobianError) -> String {
+        switch e {
+        case .notSquare: return e.description + " Use --shape NxN."
+        case .needsMatrix: return e.description + " Use --shape RxC (for example --shape 3x3)."
+        case let .parameterCount(name, given, needed):
+            return "--param \(name) has \(given) numbers but this map needs \(needed)."
+        case .tooLarge: return e.description + " (--dim or --shape)"
+        case let .program(text) where text.contains("did you return "
+            + "Jᵀ?"), let .mapContract(text) where text.contains("did you return Jᵀ?"):
+            return text + " (--claimed-layout denominator reads it as Jᵀ.)"
+        default: return e.description
         }
     }
 

@@ -7,7 +7,7 @@ struct PointOptions: ParsableArguments {
         "A built-in map, a pipeline \"a | b | c\" (applied left to right), or an expression such as "
             + "\"softmax(W*x + b)\"; see 'jacobian list'.", valueName: "map"),
               completion: .list(Catalog.names + ["all"] + Expression.functionNames.map { $0 + "(" }))
-    var map: String
+    var map: String = ""
 
     @Option(parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Input size n of a vector map (default 4), or NAME=N for an expression's vector.",

@@ -39,7 +39,13 @@ extension ComputationGraph {
         case let .concat(lengths):
             return concatenated(a, rowLengths: lengths, shapes: n.arguments.map { nodes[$0].shape }, into: n.shape)
         case let .function(f): return try Self.function(f, a)
-        case let .stage(k): return try T.applying(maps[k], to: a[0])
+        case let .stage(k):
+            // A stage is never handed a vector of the wrong length (a user's map might index past its end).
+            guard a[0].count == maps[k].inputShape.count else {
+                throw JacobianError.shapeMismatch("\(maps[k].name) takes \(maps[k].inputShape.count) numbers, "
+                    + "but the stage before it gave \(a[0].count)")
+            }
+            return try T.applying(maps[k], to: a[0])
         }
     }
 

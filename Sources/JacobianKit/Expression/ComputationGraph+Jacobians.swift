@@ -66,7 +66,7 @@ extension ComputationGraph {
         case let .function(f):
             return .dense(Matrix(unchecked: 1, own.count, Self.lossGradient(f, a, argument: p)))
         case let .stage(m):
-            return try maps[m].evaluate(at: a[0]).jacobian
+            return try maps[m].checkedEvaluate(at: a[0]).jacobian
         }
     }
 

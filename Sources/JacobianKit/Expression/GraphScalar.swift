@@ -20,7 +20,7 @@ extension Double: GraphScalar {
     init(constant d: Double) { self = d }
     var realPart: Double { self }
 
-    static func applying(_ map: any VectorMap, to x: [Double]) throws -> [Double] { try map.value(at: x) }
+    static func applying(_ map: any VectorMap, to x: [Double]) throws -> [Double] { try map.checkedValue(at: x) }
 
     static func product(_ a: [Double], _ b: [Double], rows: Int, inner: Int, columns: Int) -> [Double] {
         BLAS.gemm(Matrix(unchecked: rows, inner, a), Matrix(unchecked: inner, columns, b)).elements

@@ -43,7 +43,8 @@ public enum MNIST {
     public static func load(directory: String, verify: Bool = true) throws -> (train: MNISTSplit, test: MNISTSplit) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw JacobianError.badFile("MNIST directory '\(directory)' does not exist; --data must name a folder holding the four MNIST .gz files.")
+            throw JacobianError.badFile("MNIST directory '\(directory)' does not exist; it must be a folder holding "
+                + "the four MNIST .gz files.")
         }
         // The two splits load in parallel: inflating and hashing 55 MB is most of start-up.
         let box = SplitBox()

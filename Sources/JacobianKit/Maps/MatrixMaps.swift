@@ -3,10 +3,10 @@ import Foundation
 /// Checks that a matrix map got a matrix (and, where needed, a square one).
 func matrixDimensions(_ shape: Shape, map: String, square: Bool) throws -> (Int, Int) {
     guard case let .matrix(r, c) = shape else {
-        throw JacobianError.invalidArgument("\(map) takes a matrix; give its shape with --shape RxC (for example --shape 3x3).")
+        throw JacobianError.needsMatrix(map: map)
     }
     if square && r != c {
-        throw JacobianError.invalidArgument("\(map) needs a square matrix, but --shape is \(r)x\(c); use --shape NxN.")
+        throw JacobianError.notSquare(rows: r, columns: c)
     }
     return (r, c)
 }

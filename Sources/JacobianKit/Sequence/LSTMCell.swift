@@ -20,7 +20,7 @@ public struct LSTMCell: VectorMap {
     /// A cell with D = `inputSize`, H = `hidden`.
     public init(inputSize: Int, hidden: Int) throws {
         guard inputSize > 0, hidden > 0 else {
-            throw JacobianError.invalidArgument("lstm-cell needs --dim D > 0 and --hidden H > 0.")
+            throw JacobianError.invalidArgument("lstm-cell needs an input size D > 0 and a hidden size H > 0.")
         }
         self.inputSize = inputSize
         self.hidden = hidden

@@ -13,7 +13,9 @@ public struct RNNStep: VectorMap {
 
     /// A step with D = `inputSize`, H = `hidden`.
     public init(inputSize: Int, hidden: Int) throws {
-        guard inputSize > 0, hidden > 0 else { throw JacobianError.invalidArgument("rnn-step needs --dim D > 0 and --hidden H > 0.") }
+        guard inputSize > 0, hidden > 0 else {
+            throw JacobianError.invalidArgument("rnn-step needs an input size D > 0 and a hidden size H > 0.")
+        }
         self.inputSize = inputSize
         self.hidden = hidden
     }

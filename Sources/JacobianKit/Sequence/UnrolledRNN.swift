@@ -34,7 +34,8 @@ public struct UnrolledRNN: VectorMap {
     /// An RNN with D = `inputSize`, H = `hidden`, K = `classes`, T = `steps`, inputs and labels drawn from `constants`.
     public init(inputSize: Int, hidden: Int, classes: Int, steps: Int, constants: inout ConstantSource) throws {
         guard inputSize > 0, hidden > 0, classes > 1, steps > 0 else {
-            throw JacobianError.invalidArgument("rnn needs --dim D > 0, --hidden H > 0, --time-steps T > 0 and at least 2 classes.")
+            throw JacobianError.invalidArgument("rnn needs an input size D > 0, a hidden size H > 0, T > 0 time steps "
+                + "and at least 2 classes.")
         }
         self.inputSize = inputSize
         self.hidden = hidden
