@@ -25,7 +25,7 @@ public struct GradientCheck: Sendable {
         guard x.count == n else {
             throw JacobianError.shapeMismatch("\(map.name) takes \(n) numbers, the point has \(x.count)")
         }
-        try FiniteDifference.ensureFits(rows: m, columns: n)
+        try WorkBudget.machine().ensure(.check(method: method, json: false, npy: false), on: map, label: map.name)
         let value: [Double]
         let analytic: Jacobian
         var order: ChainOrder?

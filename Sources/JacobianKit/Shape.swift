@@ -8,11 +8,11 @@ public enum Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// A scalar is a vector of one number.
     public static let scalar = Shape.vector(1)
 
-    /// How many numbers the vectorized value has.
+    /// How many numbers the vectorized value has (Int.max when r·c overflows; `checkedCount()` throws instead).
     public var count: Int {
         switch self {
         case let .vector(n): return n
-        case let .matrix(r, c): return r * c
+        case let .matrix(r, c): return CheckedSize.saturatingProduct(r, c)
         }
     }
 

@@ -72,6 +72,8 @@ public struct ConstantSource: Sendable {
     /// The constant `name` with `count` numbers: the given one (checked), else `draw`.
     public mutating func take(_ name: String, count: Int, draw: (inout SplitMix64) -> [Double]) throws -> [Double] {
         used.insert(name)
+        // Sizes come from the user: refuse a constant that cannot fit before drawing it.
+        try WorkBudget.machine().ensureMemory(doubles: count, what: "The constant \(name)")
         if let v = given[name] {
             guard v.count == count else {
                 throw JacobianError.invalidArgument(

@@ -79,14 +79,14 @@ struct CheckCommand: ParsableCommand {
                 return
             }
             if let k = directions {
-                let (map, x) = try point.resolve(checkSize: false)
+                let (map, x) = try point.resolve(.directions(k))
                 let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance).run(map, at: x)
                 passed = report.passed
                 if point.json { try Output.json(report) } else { CheckText.print(report, map: map) }
                 return
             }
             if let path = point.npy { try OutputPath.ensureWritable(path) }
-            let (map, x) = try point.resolve()
+            let (map, x) = try point.resolve(.check(method: method, json: point.json, npy: point.npy != nil))
             var report = try checker.run(map, at: x)
             if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
             if steps, let w = report.worst { report.stepStudy = try StepStudy.run(map, at: x, output: w.output, input: w.input) }

@@ -33,7 +33,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         try Output.reportingErrors {
             if let path = point.npy { try OutputPath.ensureWritable(path) }
-            let (map, x) = try point.resolve()
+            let (map, x) = try point.resolve(.evaluation(json: point.json, npy: point.npy != nil))
             let layout = point.layout
             var value: [Double], jacobian: Jacobian, order: ChainOrder?, factors: [String]?
             if let p = map as? Pipeline {

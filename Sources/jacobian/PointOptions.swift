@@ -90,11 +90,14 @@ struct PointOptions: ParsableArguments {
         return nil
     }
 
-    /// Builds the map and picks the point (--at, or a seeded random point in the map's domain).
-    func resolve(checkSize: Bool = true) throws -> (map: any VectorMap, point: [Double]) {
+    /// Builds the map and picks the point (--at, or a seeded random point in the map's domain); `work` is refused
+    /// up front, before and after building, when it cannot fit in memory or finish (see `WorkBudget`).
+    func resolve(_ work: Workload) throws -> (map: any VectorMap, point: [Double]) {
+        let budget = WorkBudget.machine()
+        if let s = try inputShape() { try budget.ensure(work, inputs: try s.checkedCount(), label: self.map) }
         let map = try Catalog.build(self.map, shape: inputShape(), options: mapOptions())
         let n = map.inputShape.count
-        if checkSize { try FiniteDifference.ensureFits(rows: map.outputShape.count, columns: n) }
+        try budget.ensure(work, on: map, label: self.map)
         if let a = at {
             let x = try Arguments.numbers(a, option: "--at")
             guard x.count == n else {

@@ -14,6 +14,8 @@ public struct RNNStep: VectorMap {
     /// A step with D = `inputSize`, H = `hidden`.
     public init(inputSize: Int, hidden: Int) throws {
         guard inputSize > 0, hidden > 0 else { throw JacobianError.invalidArgument("rnn-step needs --dim D > 0 and --hidden H > 0.") }
+        _ = try CheckedSize.sum([inputSize, hidden, CheckedSize.product(inputSize, hidden, "rnn-step's W_xh"),
+                                 CheckedSize.product(hidden, hidden, "rnn-step's W_hh"), hidden], "rnn-step's input")
         self.inputSize = inputSize
         self.hidden = hidden
     }

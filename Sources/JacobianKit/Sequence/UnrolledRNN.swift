@@ -36,11 +36,14 @@ public struct UnrolledRNN: VectorMap {
         guard inputSize > 0, hidden > 0, classes > 1, steps > 0 else {
             throw JacobianError.invalidArgument("rnn needs --dim D > 0, --hidden H > 0, --time-steps T > 0 and at least 2 classes.")
         }
+        let (d, h, k) = (inputSize, hidden, classes)
+        _ = try CheckedSize.sum([CheckedSize.product(d, h, "rnn's W_xh"), CheckedSize.product(h, h, "rnn's W_hh"), h,
+                                 CheckedSize.product(h, k, "rnn's V"), k], "rnn's parameter vector")
         self.inputSize = inputSize
         self.hidden = hidden
         self.classes = classes
         self.steps = steps
-        inputs = try constants.uniform("x", count: steps * inputSize, -1, 1)
+        inputs = try constants.uniform("x", count: try CheckedSize.product(steps, inputSize, "rnn's inputs x"), -1, 1)
         labels = try constants.take("y", count: steps) { rng in (0..<steps).map { _ in Double(rng.next() % UInt64(classes)) } }
             .map { Int($0) }
         initialState = try constants.uniform("h0", count: hidden, -0.5, 0.5)

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Runs `script` with /bin/sh, `$J` set to the built binary: for redirections, signals and special files.
+func shell(_ script: String, environment: [String: String] = [:]) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script]
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    env["J"] = try #require(builtBinary(), "the jacobian binary was not built").path
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+               stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A fresh empty folder under the system's temporary folder.
+func scratchFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("jacobian-hostile-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// Expects one sentence on stderr naming `message`, exit `status`, no trap and nothing on stdout.
+func expectRefused(_ r: Run, _ status: Int32, _ message: String, _ label: String) {
+    #expect(r.status == status, "\(label): status \(r.status), stderr \(r.stderr)")
+    #expect(r.stderr.contains(message), "\(label): \(r.stderr)")
+    #expect(r.stderr.hasPrefix("Error:"), "\(label): \(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(label): more than one line: \(r.stderr)")
+    #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack dump"), "\(label)")
+}
+
+@Suite("Hostile input")
+struct HostileInputTests {
+    @Test("sizes whose product overflows are one sentence, not a trap (class 1)", arguments: [
+        ["check", "transpose", "--shape", "4294967296x4294967296"],
+        ["eval", "inverse", "--shape", "3037000500x3037000500"],
+        ["check", "rnn", "--hidden", "4294967296"],
+        ["check", "rnn", "--time-steps", "4611686018427387904", "--dim", "4"],
+        ["check", "rnn-step", "--hidden", "3037000500", "--dim", "2"],
+        ["check", "lstm-cell", "--hidden", "2000000000"],
+        ["check", "linear", "--dim", "4294967296", "--out", "4294967296"],
+    ])
+    func sizeOverflow(arguments: [String]) throws {
+        expectRefused(try jacobian(arguments: arguments), 64, "use smaller", arguments.joined(separator: " "))
+    }
+
+    @Test("constants are checked against memory before they are allocated (class 2)")
+    func constantsBeforeAllocation() throws {
+        let r = try jacobian("check", "linear", "--dim", "100000", "--out", "100000")
+        expectRefused(r, 64, "The constant W has 10000000000 numbers and needs 80 GB", "linear 1e5×1e5")
+    }
+
+    @Test("work that cannot finish is refused up front with an estimate (class 3)", arguments: [
+        (["check", "mse", "--dim", "300000000"], "years"),
+        (["check", "softmax", "--dim", "10", "--directions", "99999999999"], "direction results"),
+        (["check", "softmax", "--dim", "10", "--directions", "9999999999"], "use fewer --directions"),
+    ])
+    func absurdWork(arguments: [String], message: String) throws {
+        expectRefused(try jacobian(arguments: arguments), 64, message, arguments.joined(separator: " "))
+    }
+
+    @Test("the memory guard counts the copies --json holds and uses the memory available (class 4)")
+    func memoryGuard() throws {
+        let json = try jacobian("eval", "softmax", "--dim", "18000", "--json")
+        expectRefused(json, 64, "18 copies of the 18000×18000 Jacobian for --json", "eval --json")
+        // With 1 GB allowed, a 400×400 check (two 1.3 MB copies) runs and a 12000×12000 one (2.3 GB) is refused.
+        let small = try shell("$J check softmax --dim 400 >/dev/null", environment: ["JACOBIAN_MEMORY_BYTES": "1e9"])
+        #expect(small.status == 0, "\(small.stderr)")
+        let large = try shell("$J check softmax --dim 12000", environment: ["JACOBIAN_MEMORY_BYTES": "1e9"])
+        expectRefused(large, 64, "but only 1 GB of memory is available", "12000 under 1 GB")
+    }
+}
