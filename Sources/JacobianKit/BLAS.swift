@@ -1,5 +1,6 @@
 import CLinAlg
 import Dispatch
+import Foundation
 import Synchronization
 
 /// The only Swift file that calls CBLAS and LAPACKE. Every call states `CblasRowMajor`/`LAPACK_ROW_MAJOR`.
@@ -202,6 +203,43 @@ public enum BLAS {
             if pivots[i] != Int32(i + 1) { det = -det }
         }
         return det
+    }
+
+    /// log|det A| and the sign of det A from the LU factorization: Σ log|Uᵢᵢ|, so it does not overflow where
+    /// det A itself would; sign 0 (and log −∞) when LU finds an exactly zero pivot.
+    static func logAbsDeterminant(_ a: Matrix) throws -> (sign: Double, log: Double) {
+        guard a.rows == a.columns else { throw JacobianError.notSquare(rows: a.rows, columns: a.columns) }
+        let n = a.rows
+        if n == 0 { return (1, 0) }
+        var lu = a.elements
+        var pivots = [Int32](repeating: 0, count: n)
+        let info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &lu, Int32(n), &pivots)
+        if info < 0 { throw JacobianError.lapack(routine: "dgetrf", info: Int(info)) }
+        if info > 0 { return (0, -.infinity) }
+        var sign = 1.0, sum = 0.0
+        for i in 0..<n {
+            let u = lu[i * n + i]
+            sum += Foundation.log(abs(u))
+            if (u < 0) != (pivots[i] != Int32(i + 1)) { sign = -sign }
+        }
+        return (sign, sum)
+    }
+
+    /// The full singular value decomposition A = U·diag(s)·Vᵀ of an m×n matrix (LAPACKE dgesdd, jobz "A",
+    /// row-major): U m×m, s descending, Vᵀ n×n.
+    static func svd(_ a: Matrix) throws -> (u: Matrix, s: [Double], vt: Matrix) {
+        let m = a.rows, n = a.columns
+        var copy = a.elements
+        var s = [Double](repeating: 0, count: max(min(m, n), 1))
+        var u = [Double](repeating: 0, count: max(m * m, 1)), vt = [Double](repeating: 0, count: max(n * n, 1))
+        if m > 0 && n > 0 {
+            let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "A")), Int32(m), Int32(n), &copy, Int32(n), &s,
+                                      &u, Int32(m), &vt, Int32(n))
+            if info < 0 { throw JacobianError.lapack(routine: "dgesdd", info: Int(info)) }
+            if info > 0 { throw JacobianError.invalidArgument("dgesdd did not converge (\(info) superdiagonals).") }
+        }
+        return (Matrix(unchecked: m, m, Array(u.prefix(m * m))), Array(s.prefix(min(m, n))),
+                Matrix(unchecked: n, n, Array(vt.prefix(n * n))))
     }
 
     /// Solves A·X = B (A n×n, B n×k) through LAPACKE_dgesv (row-major); singular → error.

@@ -79,4 +79,17 @@ struct HostileInputTests {
         let large = try shell("$J check softmax --dim 12000", environment: ["JACOBIAN_MEMORY_BYTES": "1e9"])
         expectRefused(large, 64, "but only 1 GB of memory is available", "12000 under 1 GB")
     }
+
+    @Test("numerics that hold where the mathematics does: logdet at 150×150, det at a singular point (class 7)")
+    func numericsWhereMathematicsHolds() throws {
+        let logdet = try jacobian("eval", "logdet", "--shape", "150x150")
+        #expect(logdet.status == 0, "\(logdet.stderr)")
+        #expect(logdet.stdout.contains("y = [751.66]"), "\(logdet.stdout)")
+        let det = try jacobian("check", "det", "--shape", "2x2", "--at", "1,2,2,4")
+        #expect(det.status == 0, "\(det.stderr)")
+        #expect(det.stdout.contains("4  -2  -2  1"), "\(det.stdout)")
+        for y in ["y=1e300,0,0,0,0", "y=1.7,0,0,0,0", "y=3,0,0,0,0"] {
+            expectRefused(try jacobian("check", "rnn", "--param", y), 64, "rnn labels y must be whole numbers 0…2", y)
+        }
+    }
 }
