@@ -20,6 +20,14 @@ public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooLarge(String)
     /// A data or model file that is missing, truncated or corrupt.
     case badFile(String)
+    /// A computation produced inf or NaN (training diverged, a value overflowed); a failure, not bad input.
+    case nonFinite(String)
+
+    /// Whether this is a failure of the computation (exit 1) rather than bad input (exit 64).
+    public var isFailure: Bool {
+        if case .nonFinite = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -37,6 +45,7 @@ public enum JacobianError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .invalidArgument(text): return text
         case let .tooLarge(text): return text
         case let .badFile(text): return text
+        case let .nonFinite(text): return text
         }
     }
 }

@@ -100,6 +100,7 @@ struct CheckCommand: ParsableCommand {
                 Output.line()
             }
             if point.json { try Output.json(report) } else { CheckText.print(report, map: map, random: point.at == nil, seed: point.seed) }
+            try NonFinite.ensureFinite(report)
         }
         if !passed { throw ExitCode(1) }
     }

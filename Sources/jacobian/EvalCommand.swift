@@ -50,11 +50,12 @@ struct EvalCommand: ParsableCommand {
             let dense = jacobian.matrix
             if let path = point.npy { try dense.writeNPY(to: path) }
             if point.json {
-                return try Output.json(Result(
+                try Output.json(Result(
                     map: map.name, layout: layout, inputShape: map.inputShape.dimensions,
                     outputShape: map.outputShape.dimensions, input: x, value: value, jacobian: dense.rowArrays,
                     structure: jacobian.structureName, formula: map.formula, constants: map.constants,
                     chainOrder: order, factors: factors))
+                return try NonFinite.ensureFinite(value: value, jacobian: dense.elements, map: map.name)
             }
             Output.line("\(map.name): \(map.inputShape.space) → \(map.outputShape.space), \(layout.convention)")
             Output.line("x = \(Output.vector(x))" + (point.at == nil ? "  (random, --seed \(point.seed))" : ""))
@@ -67,6 +68,7 @@ struct EvalCommand: ParsableCommand {
             let name = layout == .numerator ? "J" : "Jᵀ"
             Output.line("\(name) (\(dense.rows)×\(dense.columns), \(jacobian.structureName); J = \(map.formula)):")
             Output.line(Output.matrix(dense))
+            try NonFinite.ensureFinite(value: value, jacobian: dense.elements, map: map.name)
         }
     }
 }

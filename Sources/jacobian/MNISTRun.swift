@@ -27,7 +27,7 @@ struct MNISTRun {
         var curve: [(x: Double, y: Double)] = []
         for epoch in 0..<options.epochs {
             var lastShown = 0, lastSampled = 0
-            var stats = trainer.trainEpoch(train, epoch: epoch) { done, total, loss in
+            var stats = try trainer.trainEpoch(train, epoch: epoch) { done, total, loss in
                 if done - lastSampled >= max(1, total / 20) || done == total {
                     lastSampled = done
                     curve.append((Double(epoch) + Double(done) / Double(total), loss))

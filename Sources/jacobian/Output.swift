@@ -37,13 +37,14 @@ enum Output {
         FileHandle.standardError.write(Data("Error: \(s)\n".utf8))
     }
 
-    /// Runs `body`, turning library errors into one sentence on stderr and exit status 64.
+    /// Runs `body`, turning library errors into one sentence on stderr and exit status 64 (1 for a failure of
+    /// the computation, such as a diverged training run).
     static func reportingErrors(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let e as JacobianError {
             error(e.description)
-            throw ExitCode(64)
+            throw ExitCode(e.isFailure ? 1 : 64)
         }
     }
 

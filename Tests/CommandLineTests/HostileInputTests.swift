@@ -92,4 +92,21 @@ struct HostileInputTests {
             expectRefused(try jacobian("check", "rnn", "--param", y), 64, "rnn labels y must be whole numbers 0…2", y)
         }
     }
+
+    @Test("inf or NaN results are explained and exit 1; diverging training stops and saves nothing (class 6)")
+    func nonFinite() throws {
+        for command in ["eval", "check"] {
+            let r = try jacobian(command, "exp", "--dim", "2", "--at", "1000,1")
+            #expect(r.status == 1, "\(command): \(r.stderr)")
+            #expect(r.stderr.contains("The result of exp is not finite (y_0 = inf"), "\(command): \(r.stderr)")
+            #expect(!r.stderr.contains("Fatal error"))
+        }
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.jcb").path, plot = folder.appendingPathComponent("c.svg").path
+        let r = try jacobian("mnist", "--l2", "1e10", "--limit", "1000", "--epochs", "3", "--hidden", "30",
+                             "--save", model, "--plot", plot)
+        expectRefused(r, 1, "Training diverged: the loss became", "mnist --l2 1e10")
+        #expect(!FileManager.default.fileExists(atPath: model) && !FileManager.default.fileExists(atPath: plot))
+    }
 }

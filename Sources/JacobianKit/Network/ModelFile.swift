@@ -27,6 +27,9 @@ extension ModelFile {
 
     /// Writes `network` to `path` atomically (a temporary file, then a rename); an existing file survives a failure.
     public static func write(_ network: MLP, to path: String) throws {
+        if let where_ = nonFiniteParameter(network) {
+            throw JacobianError.nonFinite("Not saving to '\(path)': \(where_) is not finite, so the model is useless.")
+        }
         do {
             try Data(encode(network)).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
@@ -85,6 +88,17 @@ extension ModelFile {
             biases.append(try doubles(sizes[l + 1]))
         }
         guard at == body.count else { throw bad("it has \(body.count - at) bytes after the last layer") }
-        return try MLP(sizes: sizes, activation: activation, weights: weights, biases: biases)
+        let network = try MLP(sizes: sizes, activation: activation, weights: weights, biases: biases)
+        if let where_ = nonFiniteParameter(network) { throw bad("\(where_) is not finite") }
+        return network
+    }
+
+    /// "W_2 entry 17" for the first inf or NaN parameter, nil when all are finite.
+    static func nonFiniteParameter(_ network: MLP) -> String? {
+        for (l, (w, b)) in zip(network.weights, network.biases).enumerated() {
+            if let k = w.elements.firstIndex(where: { !$0.isFinite }) { return "W_\(l + 1) entry \(k) (\(w.elements[k]))" }
+            if let k = b.firstIndex(where: { !$0.isFinite }) { return "b_\(l + 1) entry \(k) (\(b[k]))" }
+        }
+        return nil
     }
 }

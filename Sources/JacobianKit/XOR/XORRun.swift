@@ -66,6 +66,7 @@ extension XORTrainer {
         let sample = max(1, iterations / 200)
         for i in 1...iterations {
             error = iterate()
+            guard error.isFinite else { throw TrainingDivergence.error(loss: error, iteration: i) }
             if i % every == 0 { report(i, error) }
             if i % sample == 0 || i == 1 { curve.append(CurvePoint(x: Double(i), loss: error)) }
         }
