@@ -48,6 +48,11 @@ enum Output {
         }
     }
 
+    /// Runs a library check inside `validate()`: a `JacobianError` becomes a `ValidationError` (exit 64).
+    static func validating(_ body: () throws -> Void) throws {
+        do { try body() } catch let e as JacobianError { throw ValidationError(e.description) }
+    }
+
     /// One JSON object on one line.
     static func json<T: Encodable>(_ value: T) throws {
         let data = try encoder().encode(value)

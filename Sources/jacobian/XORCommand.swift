@@ -51,6 +51,7 @@ struct XORCommand: ParsableCommand {
         if iters < 0 { throw ValidationError("--iters must be zero or a positive whole number, but got \(iters).") }
         if every <= 0 { throw ValidationError("--every must be a positive whole number, but got \(every).") }
         if !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive finite number, but got \(lr).") }
+        try Output.validating { try TrainingBudget.ensureXOR(iterations: iters) }
     }
 
     struct Progress: Encodable { var iteration: Int; var error: Double }

@@ -69,6 +69,19 @@ struct HostileInputTests {
         expectRefused(try jacobian(arguments: arguments), 64, message, arguments.joined(separator: " "))
     }
 
+    @Test("training runs too large to hold or finish are refused before loading any data (classes 1-3)", arguments: [
+        (["mnist", "--hidden", "4294967296,4294967296"], "more than this machine can even count"),
+        (["mnist", "--hidden", "100000000"], "of memory is available"),
+        (["mnist", "--epochs", "100000000"], "Training this network would take at least"),
+        (["xor", "--iters", "9223372036854775807"], "Training XOR would take at least"),
+    ])
+    func absurdTraining(arguments: [String], message: String) throws {
+        let r = try jacobian(arguments: arguments)
+        #expect(r.status == 64, "\(arguments): \(r.stderr)")
+        #expect(r.stderr.hasPrefix("Error: ") && r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error") && r.stdout.isEmpty)
+    }
+
     @Test("the memory guard counts the copies --json holds and uses the memory available (class 4)")
     func memoryGuard() throws {
         let json = try jacobian("eval", "softmax", "--dim", "18000", "--json")

@@ -21,6 +21,14 @@ public struct WorkEstimate: Sendable, Equatable {
     /// How the work comes about, e.g. "2n = 8 evaluations of about 8 operations each".
     public var workReason: String
 
+    /// An estimate given directly (training runs and other work that is not one map).
+    public init(bytes: Double, operations: Double, memoryReason: String, workReason: String) {
+        self.bytes = bytes
+        self.operations = operations
+        self.memoryReason = memoryReason
+        self.workReason = workReason
+    }
+
     /// Fixed cost of one evaluation (allocations, calls), in operations: even a tiny map costs about 100 ns.
     public static let evaluationOverhead = 200.0
 
