@@ -122,4 +122,71 @@ struct HostileInputTests {
         expectRefused(r, 1, "Training diverged: the loss became", "mnist --l2 1e10")
         #expect(!FileManager.default.fileExists(atPath: model) && !FileManager.default.fileExists(atPath: plot))
     }
+
+    @Test("data files: a FIFO, /dev/zero, a gzip bomb and an over-announcing header are refused quickly (class 5)")
+    func hostileDataFiles() throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/mnist")
+        let labels = "train-labels-idx1-ubyte.gz"
+        func dataFolder(_ name: String, labelFile: (String) throws -> Void) throws -> String {
+            let dir = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for file in ["train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+                try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent(file),
+                                                           withDestinationURL: fixtures.appendingPathComponent(file))
+            }
+            try labelFile(dir.appendingPathComponent(labels).path)
+            return dir.path
+        }
+        let cases: [(String, (String) throws -> Void, String)] = [
+            ("fifo", { #expect(mkfifo($0, 0o600) == 0) }, "it is a FIFO (named pipe), not a regular file"),
+            ("zero", { try FileManager.default.createSymbolicLink(atPath: $0, withDestinationPath: "/dev/zero") },
+             "it is a device, not a regular file"),
+            ("folder", { try FileManager.default.createDirectory(atPath: $0, withIntermediateDirectories: false) },
+             "it is a folder, not a regular file"),
+            // 10 labels announced, 64 MB of zeros behind them: compresses to about 64 kB.
+            ("bomb", { try IDXTestFile.write($0, magic: 0x801, dimensions: [10], payload: 10 + 64 << 20) },
+             "declares 10 = 10 bytes of data but holds more"),
+            // A header announcing 4e9 labels in a file of a few bytes.
+            ("header", { try IDXTestFile.write($0, magic: 0x801, dimensions: [4_000_000_000], payload: 100) },
+             "more than its"),
+        ]
+        for (name, make, message) in cases {
+            let dir = try dataFolder(name, labelFile: make)
+            let r = try shell("timeout 30 $J mnist --data '\(dir)' --epochs 1 --limit 10")
+            expectRefused(r, 64, message, name)
+        }
+        for special in ["/dev/zero", folder.path] {
+            expectRefused(try jacobian("mnist", "--load", special, "--epochs", "0"), 64, "not a regular file", special)
+            expectRefused(try jacobian("xor", "--init", special), 64, "not a regular file", special)
+        }
+    }
+}
+
+/// Writes a gzipped IDX file with any header, for hostile cases: `payload` zero bytes after the header.
+enum IDXTestFile {
+    static func write(_ path: String, magic: UInt32, dimensions: [UInt32], payload: Int) throws {
+        var header: [UInt8] = []
+        for v in [magic] + dimensions { header += [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
+        let raw = folderlessTemporary()
+        defer { try? FileManager.default.removeItem(atPath: raw) }
+        FileManager.default.createFile(atPath: raw, contents: Data(header))
+        let handle = try #require(FileHandle(forWritingAtPath: raw))
+        handle.seekToEndOfFile()
+        var left = payload
+        let chunk = Data(count: 1 << 20)
+        while left > 0 {
+            handle.write(chunk.prefix(min(left, chunk.count)))
+            left -= min(left, chunk.count)
+        }
+        handle.closeFile()
+        let r = try shell("gzip -c '\(raw)' > '\(path)'")
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    private static func folderlessTemporary() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("idx-\(UUID().uuidString)").path
+    }
 }

@@ -39,10 +39,9 @@ extension ModelFile {
 
     /// Reads a model, checking magic, version, checksum and shapes; each problem is one sentence.
     public static func read(_ path: String) throws -> MLP {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JacobianError.badFile("Cannot load '\(path)': no such readable file.")
-        }
-        return try decode(Array(data), name: path)
+        // A regular file only, no larger than a quarter of the memory available (decoding holds about 3 copies).
+        let limit = Int(min(WorkBudget.machine().memoryBytes / 4, Double(Int.max / 2)))
+        return try decode(InputFile.read(path, what: "Cannot load '\(path)'", limit: limit), name: path)
     }
 
     /// Decodes model bytes (`name` is used in messages).
