@@ -1,4 +1,5 @@
 import ArgumentParser
+import JacobianKit
 
 /// The `jacobian` command: explicit Jacobians, checked against finite differences, and networks trained with them.
 @main
@@ -19,4 +20,10 @@ struct JacobianCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [ListCommand.self, EvalCommand.self, CheckCommand.self, XORCommand.self, MNISTCommand.self, DemoCommand.self])
+
+    /// Sets up the standard streams (see `Streams`), then parses and runs the command.
+    static func main() {
+        StandardStreams.install()
+        main(nil)
+    }
 }

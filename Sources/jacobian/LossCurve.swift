@@ -89,10 +89,6 @@ struct LossCurve {
 
     /// Writes the SVG atomically.
     func writeSVG(to path: String, title: String) throws {
-        do {
-            try Data(svg(title: title).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw JacobianError.badFile("Cannot write '\(path)': \(error.localizedDescription)")
-        }
+        try AtomicFile.write(Array(svg(title: title).utf8), to: path)
     }
 }

@@ -92,9 +92,9 @@ extension Output {
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let text = String(format: "\repoch %d/%d %@ %3d%%  %6.0f img/s  loss %.4f", epoch, epochs, bar,
                           100 * done / max(total, 1), rate, loss)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStreams.write(text)
     }
 
     /// Erases the progress bar's line.
-    static func clearLine() { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+    static func clearLine() { StandardStreams.write("\r\u{1B}[2K") }
 }

@@ -34,7 +34,7 @@ enum Output {
 
     /// Prints "Error: <sentence>" to standard error.
     static func error(_ s: String) {
-        FileHandle.standardError.write(Data("Error: \(s)\n".utf8))
+        StandardStreams.error("Error: \(s)\n")
     }
 
     /// Runs `body`, turning library errors into one sentence on stderr and exit status 64 (1 for a failure of

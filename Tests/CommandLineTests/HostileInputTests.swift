@@ -23,6 +23,42 @@ func shell(_ script: String, environment: [String: String] = [:]) throws -> Run 
                stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// Runs the built binary with stdout to the file `stdout`, sends `signal` after `after` seconds (if it is still
+/// running) and returns the signal that ended it, or 0 when it exited by itself. Spawned with SIGINT and SIGTERM
+/// at their defaults: a test runner may ignore them, and ignored signals are inherited.
+func interrupted(_ arguments: [String], after: Double, signal: Int32, stdout: String) throws -> Int32 {
+    let binary = try #require(builtBinary(), "the jacobian binary was not built").path
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t(), mask = sigset_t()
+    sigemptyset(&defaults)
+    sigaddset(&defaults, SIGINT)
+    sigaddset(&defaults, SIGTERM)
+    sigemptyset(&mask)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setsigmask(&attributes, &mask)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let variables: [String] = ["NO_COLOR=1", "PATH=/usr/bin:/bin"]
+    let environment: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
+    defer { environment.forEach { free($0) } }
+    #expect(posix_spawn(&pid, binary, &actions, &attributes, argv, environment) == 0)
+    Thread.sleep(forTimeInterval: after)
+    kill(pid, signal)
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    let signalled = status & 0x7f
+    return signalled != 0 && signalled != 0x7f ? signalled : 0
+}
+
 /// A fresh empty folder under the system's temporary folder.
 func scratchFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("jacobian-hostile-\(UUID().uuidString)")
@@ -162,6 +198,58 @@ struct HostileInputTests {
             expectRefused(try jacobian("mnist", "--load", special, "--epochs", "0"), 64, "not a regular file", special)
             expectRefused(try jacobian("xor", "--init", special), 64, "not a regular file", special)
         }
+    }
+
+    @Test("output files: special files written in place, mode kept, symlinks followed, bad paths refused first (class 9)")
+    func outputFiles() throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dir = folder.path
+        let r = try shell("""
+            cd '\(dir)' && $J eval softmax --dim 3 --npy /dev/null >/dev/null && test -c /dev/null && echo device-kept
+            echo old > m.npy && chmod 600 m.npy && $J eval softmax --dim 3 --npy m.npy >/dev/null && stat -c %a m.npy
+            ln -s m.npy link.npy && $J eval softmax --dim 4 --npy link.npy >/dev/null && test -L link.npy && echo link-kept
+            stat -c %s m.npy
+            echo keep > keep.txt; $J eval softmax --dim 3 --npy keep.txt/ 2>&1; cat keep.txt
+            """)
+        #expect(r.stdout.contains("device-kept\n600\nlink-kept\n256\n"), "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout.contains("Error: Cannot save to 'keep.txt/': a file name cannot end in '/'.\nkeep\n"), "\(r.stdout)")
+        // An empty --save is refused before training: at once, and with no data folder needed.
+        expectRefused(try jacobian("mnist", "--save", "", "--data", "/nonexistent"), 64, "the file name is empty", "--save ''")
+        expectRefused(try jacobian("xor", "--plot", "\(dir)/"), 64, "cannot end in '/'", "--plot dir/")
+    }
+
+    @Test("SIGTERM or SIGINT during a write leaves the old file or the new one, and no temporary file (class 9)",
+          arguments: [SIGTERM, SIGINT])
+    func interruptedWrite(signal: Int32) throws {
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("j.npy").path
+        FileManager.default.createFile(atPath: target, contents: Data("old\n".utf8))
+        // A 1500×1500 Jacobian is an 18 MB .npy; the signal lands at increasing delays, some during the write.
+        for delay in stride(from: 0.02, through: 0.4, by: 0.03) {
+            _ = try interrupted(["eval", "softmax", "--dim", "1500", "--npy", target], after: delay, signal: signal,
+                                stdout: "/dev/null")
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            #expect(names == ["j.npy"], "after \(delay) s: \(names)")
+            let size = try FileManager.default.attributesOfItem(atPath: target)[.size] as? Int
+            #expect(size == 4 || size == 18_000_128, "after \(delay) s: \(size ?? -1) bytes")
+        }
+    }
+
+    @Test("streams: an unwritable stderr is no trap, a full stdout is exit 1, redirected lines survive Ctrl-C (class 10)")
+    func streams() throws {
+        let r = try shell("$J check softmx 2>/dev/full; echo \"status $?\"")
+        #expect(r.stdout == "status 64\n", "\(r.stdout) \(r.stderr)")
+        let full = try shell("$J check softmax >/dev/full")
+        expectRefused(full, 1, "Cannot write standard output: No space left on device.", ">/dev/full")
+        let folder = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out.txt").path
+        let status = try interrupted(["xor", "--iters", "20000000", "--every", "1000"], after: 1, signal: SIGINT, stdout: out)
+        #expect(status == SIGINT, "the run was not interrupted")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count > 10 && lines.dropFirst().allSatisfy { $0.hasPrefix("iteration") }, "\(lines.prefix(3))")
     }
 }
 

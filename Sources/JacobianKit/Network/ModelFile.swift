@@ -30,11 +30,7 @@ extension ModelFile {
         if let where_ = nonFiniteParameter(network) {
             throw JacobianError.nonFinite("Not saving to '\(path)': \(where_) is not finite, so the model is useless.")
         }
-        do {
-            try Data(encode(network)).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw JacobianError.badFile("Cannot save to '\(path)': \(error.localizedDescription)")
-        }
+        try AtomicFile.write(encode(network), to: path)
     }
 
     /// Reads a model, checking magic, version, checksum and shapes; each problem is one sentence.
