@@ -80,6 +80,7 @@ public enum FiniteDifference {
     /// (h = (x + h) − x). Columns are independent; the result does not depend on how they are split.
     public static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule,
                                           method: CheckMethod = .central) throws -> FiniteDifferenceResult {
+        try step.ensureUsable(at: x, method: method)
         switch method {
         case .central: return try central(map, x, step)
         case .richardson: return try richardson(map, x, step)

@@ -64,6 +64,7 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("--atol and --rtol must be non-negative numbers.")
         }
         if let k = directions, k <= 0 { throw ValidationError("--directions must be a positive whole number, but got \(k).") }
+        try ensureOutputsWritten()
     }
 
     func run() throws {

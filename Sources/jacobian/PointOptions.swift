@@ -27,20 +27,22 @@ struct PointOptions: ParsableArguments {
     @Option(help: "Output size m of linear / linear-row with --wrt x or b (default: the input size).")
     var out: Int?
 
-    @Option(help: "The variable linear / linear-row differentiate with respect to.")
-    var wrt: LinearVariable = .x
+    // The map-specific options are optional so that one given to a map that does not use it is an error
+    // (PointOptions+Unused.swift); their defaults live in MapOptions.
+    @Option(help: "The variable linear / linear-row differentiate with respect to (default x).")
+    var wrt: LinearVariable?
 
-    @Option(help: "Negative-side slope of leaky-relu.")
-    var slope: Double = 0.01
+    @Option(help: "Negative-side slope of leaky-relu (default 0.01).")
+    var slope: Double?
 
-    @Option(help: "Hidden size of rnn.")
-    var hidden = 4
+    @Option(help: "Hidden size of rnn, rnn-step and lstm-cell (default 4).")
+    var hidden: Int?
 
-    @Option(name: .customLong("time-steps"), help: "Sequence length T of rnn.")
-    var timeSteps = 5
+    @Option(name: .customLong("time-steps"), help: "Sequence length T of rnn (default 5).")
+    var timeSteps: Int?
 
-    @Option(help: "Output classes of rnn.")
-    var classes = 3
+    @Option(help: "Output classes of rnn (default 3).")
+    var classes: Int?
 
     @Option(parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Set a constant: NAME=v1,v2,… (repeatable; names in 'jacobian list').", valueName: "name=values"))
@@ -60,22 +62,22 @@ struct PointOptions: ParsableArguments {
         if let s = shape { _ = try Arguments.shape(s) }
         if let a = at { _ = try Arguments.numbers(a, option: "--at") }
         for p in param { _ = try Arguments.parameter(p) }
-        guard slope.isFinite else { throw ValidationError("--slope must be a finite number.") }
-        if hidden <= 0 { throw ValidationError("--hidden must be a positive whole number, but got \(hidden).") }
-        if timeSteps <= 0 { throw ValidationError("--time-steps must be a positive whole number, but got \(timeSteps).") }
-        if classes < 2 { throw ValidationError("--classes must be at least 2, but got \(classes).") }
+        if let s = slope, !s.isFinite { throw ValidationError("--slope must be a finite number.") }
+        if let h = hidden, h <= 0 { throw ValidationError("--hidden must be a positive whole number, but got \(h).") }
+        if let t = timeSteps, t <= 0 { throw ValidationError("--time-steps must be a positive whole number, but got \(t).") }
+        if let k = classes, k < 2 { throw ValidationError("--classes must be at least 2, but got \(k).") }
     }
 
     /// The map options these flags describe.
     func mapOptions() throws -> MapOptions {
         var o = MapOptions()
         o.out = out
-        o.variable = wrt
-        o.slope = slope
+        o.variable = wrt ?? o.variable
+        o.slope = slope ?? o.slope
         o.seed = seed
-        o.hidden = hidden
-        o.timeSteps = timeSteps
-        o.classes = classes
+        o.hidden = hidden ?? o.hidden
+        o.timeSteps = timeSteps ?? o.timeSteps
+        o.classes = classes ?? o.classes
         for p in param {
             let (k, v) = try Arguments.parameter(p)
             o.parameters[k] = v
@@ -97,6 +99,7 @@ struct PointOptions: ParsableArguments {
         if let s = try inputShape() { try budget.ensure(work, inputs: try s.checkedCount(), label: self.map) }
         let map = try Catalog.build(self.map, shape: inputShape(), options: mapOptions())
         let n = map.inputShape.count
+        try ensureOptionsUsed(by: map)
         try budget.ensure(work, on: map, label: self.map)
         if let a = at {
             let x = try Arguments.numbers(a, option: "--at")

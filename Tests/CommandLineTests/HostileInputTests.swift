@@ -254,6 +254,42 @@ struct HostileInputTests {
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.count > 10 && lines.dropFirst().allSatisfy { $0.hasPrefix("iteration") }, "\(lines.prefix(3))")
     }
+
+    @Test("an option the command would ignore, or an output it would not write, is an error (class 8)", arguments: [
+        (["check", "linear", "--param", "x=1,2,3,4"], "--param x sets the variable 'linear' is differentiated"),
+        (["eval", "linear", "--wrt", "W", "--shape", "3x4", "--param", "W=1,2,3,4,5,6,7,8,9,10,11,12"], "--param W sets"),
+        (["check", "softmax", "--hidden", "3"], "--hidden is not used by 'softmax'; it applies to rnn, rnn-step and"),
+        (["eval", "softmax", "--wrt", "W"], "--wrt is not used by 'softmax'"),
+        (["check", "sigmoid | mse", "--out", "3"], "--out is not used by 'sigmoid | mse'"),
+        (["check", "relu", "--slope", "0.2"], "--slope is not used by 'relu'"),
+        (["check", "rnn-step", "--classes", "4"], "--classes is not used by 'rnn-step'"),
+        (["check", "linear", "--wrt", "W", "--shape", "2x3", "--out", "4"], "--out is not used with --wrt W"),
+        (["check", "softmax", "--npy", "j.npy", "--directions", "3"], "--npy needs the full Jacobian"),
+        (["check", "all", "--npy", "j.npy"], "--npy writes one Jacobian, but 'check all' checks many"),
+        (["check", "all", "--dim", "3"], "'check all' picks its own sizes"),
+        (["check", "softmax", "--directions", "3", "--method", "richardson"], "--directions uses its own"),
+        (["xor", "--iters", "0", "--plot", "c.svg"], "--plot draws the loss curve of training, but --iters 0"),
+        (["mnist", "--epochs", "0", "--load", "m.jcb", "--plot", "c.svg"], "but --epochs 0 trains nothing"),
+        (["check", "softmax", "--dim", "2", "--at", "1e10,1", "--step", "1e-8"], "The step h = 1e-08 does not move x_0"),
+        (["check", "softmax", "--dim", "2", "--at", "1,2", "--step", "1e-400"], "--step takes 'auto' or a positive"),
+    ])
+    func ignoredOptions(arguments: [String], message: String) throws {
+        let r = try jacobian(arguments: arguments)
+        #expect(r.status == 64, "\(arguments): \(r.status) \(r.stderr)")
+        #expect(r.stderr.hasPrefix("Error: ") && r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        #expect(r.stdout.isEmpty && !r.stderr.contains("Fatal error"), "\(arguments)")
+        #expect(!FileManager.default.fileExists(atPath: "j.npy") && !FileManager.default.fileExists(atPath: "c.svg"))
+    }
+
+    @Test("options a map does use are still accepted")
+    func usedOptions() throws {
+        for arguments in [["check", "rnn", "--hidden", "2", "--time-steps", "3", "--classes", "4"],
+                          ["check", "leaky-relu", "--slope", "0.2"], ["check", "linear | sigmoid", "--out", "3", "--dim", "2"],
+                          ["check", "lstm-cell", "--hidden", "2", "--dim", "2"]] {
+            let r = try jacobian(arguments: arguments)
+            #expect(r.status == 0, "\(arguments): \(r.stderr)")
+        }
+    }
 }
 
 /// Writes a gzipped IDX file with any header, for hostile cases: `payload` zero bytes after the header.
