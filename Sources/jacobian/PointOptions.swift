@@ -96,7 +96,9 @@ struct PointOptions: ParsableArguments {
     /// up front, before and after building, when it cannot fit in memory or finish (see `WorkBudget`).
     func resolve(_ work: Workload) throws -> (map: any VectorMap, point: [Double]) {
         let budget = WorkBudget.machine()
-        if let s = try inputShape() { try budget.ensure(work, inputs: try s.checkedCount(), label: self.map) }
+        if let s = try inputShape() {
+            try budget.ensure(work, inputs: try s.checkedCount(), outputs: out ?? 1, label: self.map)
+        }
         let map = try Catalog.build(self.map, shape: inputShape(), options: mapOptions())
         let n = map.inputShape.count
         try ensureOptionsUsed(by: map)

@@ -164,11 +164,11 @@ extension WorkBudget {
                    advice: work.advice)
     }
 
-    /// Checks `work` before the map is built, from its input size alone (m ≥ 1, an evaluation reads all n inputs):
-    /// refuses absurd sizes before any constant is allocated.
-    public func ensure(_ work: Workload, inputs n: Int, label: String) throws {
+    /// Checks `work` before the map is built, from its input size n and a lower bound m on its output size
+    /// (an evaluation reads all n inputs): refuses absurd sizes before any constant is allocated.
+    public func ensure(_ work: Workload, inputs n: Int, outputs m: Int = 1, label: String) throws {
         try ensureMemory(doubles: n, what: "The point of \(label)")
-        try ensure(WorkEstimate(work, inputs: n, outputs: 1, evaluationCost: Double(n)), what: "\(work.verb) \(label)",
+        try ensure(WorkEstimate(work, inputs: n, outputs: m, evaluationCost: Double(n)), what: "\(work.verb) \(label)",
                    advice: work.advice)
     }
 }
