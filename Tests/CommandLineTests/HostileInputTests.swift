@@ -92,8 +92,12 @@ struct HostileInputTests {
 
     @Test("constants are checked against memory before they are allocated (class 2)")
     func constantsBeforeAllocation() throws {
+        // --dim and --out give the Jacobian's size before linear's W (80 GB) is drawn.
         let r = try jacobian("check", "linear", "--dim", "100000", "--out", "100000")
-        expectRefused(r, 64, "The constant W has 10000000000 numbers and needs 80 GB", "linear 1e5×1e5")
+        expectRefused(r, 64, "check linear needs about 160 GB (2 copies of the 100000×100000 Jacobian)", "linear")
+        // Sizes known only once the map is built (rnn's inputs x are T×D) are checked as each constant is drawn.
+        let rnn = try jacobian("check", "rnn", "--time-steps", "100000000000", "--dim", "1000")
+        expectRefused(rnn, 64, "The constant x has 100000000000000 numbers and needs 800 TB", "rnn x")
     }
 
     @Test("work that cannot finish is refused up front with an estimate (class 3)", arguments: [

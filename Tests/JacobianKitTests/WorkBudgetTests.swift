@@ -41,6 +41,13 @@ struct WorkBudgetTests {
         #expect(richardson.operations > 2.9 * small.operations)
     }
 
+    @Test("a constant is checked against memory before it is drawn")
+    func constantBeforeAllocation() {
+        var options = MapOptions()
+        options.out = 100_000
+        #expect(throws: JacobianError.self) { try Catalog.build("linear", shape: .vector(100_000), options: options) }
+    }
+
     @Test("the memory available is read from the system")
     func availableMemory() {
         #expect((WorkBudget.availableMemory() ?? 1) > 0)

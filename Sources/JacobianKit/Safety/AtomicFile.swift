@@ -91,11 +91,13 @@ enum TemporaryFiles {
         if !installed {
             installed = true
             for sig in [SIGINT, SIGTERM, SIGHUP] {
-                signal(sig) { sig in
+                let previous = signal(sig) { sig in
                     if let p = TemporaryFiles.current { unlink(p) }
                     signal(sig, SIG_DFL)
                     raise(sig)
                 }
+                // A signal the parent ignores (nohup, a background job) stays ignored.
+                if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(sig, SIG_IGN) }
             }
         }
         current = strdup(path)
