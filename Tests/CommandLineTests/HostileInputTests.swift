@@ -154,6 +154,11 @@ struct HostileInputTests {
             #expect(r.stderr.contains("The result of exp is not finite (y_0 = inf"), "\(command): \(r.stderr)")
             #expect(!r.stderr.contains("Fatal error"))
         }
+        // Overflow inside LAPACK, or inf reaching it from an earlier stage, is the same kind of failure (not "a bug").
+        for (map, at) in [("inverse", "1e-320,0,0,1e-320"), ("exp | inverse", "1000,0,0,1")] {
+            let r = try jacobian("eval", map, "--shape", "2x2", "--at", at)
+            expectRefused(r, 1, "overflow", map)
+        }
         let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("m.jcb").path, plot = folder.appendingPathComponent("c.svg").path
