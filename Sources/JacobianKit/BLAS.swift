@@ -244,8 +244,8 @@ public enum BLAS {
         var s = [Double](repeating: 0, count: max(min(m, n), 1))
         var u = [Double](repeating: 0, count: max(m * m, 1)), vt = [Double](repeating: 0, count: max(n * n, 1))
         if m > 0 && n > 0 {
-            let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "A")), Int32(m), Int32(n), &copy, Int32(n), &s,
-                                      &u, Int32(m), &vt, Int32(n))
+            let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "A")), Int32(m), Int32(n), &copy, Int32(n),
+                                      &s, &u, Int32(m), &vt, Int32(n))
             if info < 0 { throw JacobianError.lapack(routine: "dgesdd", info: Int(info)) }
             if info > 0 { throw JacobianError.invalidArgument("dgesdd did not converge (\(info) superdiagonals).") }
         }

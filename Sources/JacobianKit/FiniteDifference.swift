@@ -159,8 +159,8 @@ public enum FiniteDifference {
         let budget = WorkBudget.machine()
         if bytes > budget.memoryBytes {
             throw JacobianError.tooLarge(
-                "A \(rows)×\(columns) Jacobian needs about \(WorkBudget.bytes(bytes)) as \(copies) dense matrices, but only "
-                + "\(WorkBudget.bytes(budget.memoryBytes)) of memory is available; use a smaller --dim or --shape.")
+                "A \(rows)×\(columns) Jacobian needs about \(WorkBudget.bytes(bytes)) as \(copies) dense matrices, "
+                + "but only \(WorkBudget.bytes(budget.memoryBytes)) of memory is available; use a smaller --dim or --shape.")
         }
     }
 }

@@ -14,7 +14,8 @@ public enum OutputPath {
         if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
             throw JacobianError.badFile("Cannot save to '\(path)': it is a folder.")
         }
-        let folder = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
+        let parent = (target as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw JacobianError.badFile("Cannot save to '\(path)': the folder '\(folder)' does not exist.")
         }

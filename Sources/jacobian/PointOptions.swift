@@ -64,7 +64,9 @@ struct PointOptions: ParsableArguments {
         for p in param { _ = try Arguments.parameter(p) }
         if let s = slope, !s.isFinite { throw ValidationError("--slope must be a finite number.") }
         if let h = hidden, h <= 0 { throw ValidationError("--hidden must be a positive whole number, but got \(h).") }
-        if let t = timeSteps, t <= 0 { throw ValidationError("--time-steps must be a positive whole number, but got \(t).") }
+        if let t = timeSteps, t <= 0 {
+            throw ValidationError("--time-steps must be a positive whole number, but got \(t).")
+        }
         if let k = classes, k < 2 { throw ValidationError("--classes must be at least 2, but got \(k).") }
     }
 

@@ -41,18 +41,21 @@ public struct IDXFile: Sendable {
         let possible = plain ? fileSize - header : CheckedSize.saturatingProduct(fileSize, 1040)
         guard payload <= possible else {
             throw JacobianError.badFile(
-                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data, more than its \(fileSize) bytes on disk can hold; it is truncated or corrupt.")
+                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data, more than its \(fileSize) "
+                + "bytes on disk can hold; it is truncated or corrupt.")
         }
         try WorkBudget.machine().ensureMemory(doubles: payload / 8, what: "MNIST file '\(name)'")
         raw += try inflate(file, upTo: payload, name: name)
         guard raw.count - header == payload else {
             throw JacobianError.badFile(
-                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data but holds \(raw.count - header); it is truncated.")
+                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data but holds "
+                + "\(raw.count - header); it is truncated.")
         }
         // One byte more would be data the header does not announce: refused without inflating the rest.
         guard try inflate(file, upTo: 1, name: name).isEmpty else {
             throw JacobianError.badFile(
-                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data but holds more; it is not a genuine IDX file.")
+                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data but holds more; "
+                + "it is not a genuine IDX file.")
         }
         return IDXFile(dimensions: dims, bytes: Array(raw[header...]), sha256: SHA256.hex(raw))
     }

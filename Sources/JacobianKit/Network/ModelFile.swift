@@ -91,7 +91,9 @@ extension ModelFile {
     /// "W_2 entry 17" for the first inf or NaN parameter, nil when all are finite.
     static func nonFiniteParameter(_ network: MLP) -> String? {
         for (l, (w, b)) in zip(network.weights, network.biases).enumerated() {
-            if let k = w.elements.firstIndex(where: { !$0.isFinite }) { return "W_\(l + 1) entry \(k) (\(w.elements[k]))" }
+            if let k = w.elements.firstIndex(where: { !$0.isFinite }) {
+                return "W_\(l + 1) entry \(k) (\(w.elements[k]))"
+            }
             if let k = b.firstIndex(where: { !$0.isFinite }) { return "b_\(l + 1) entry \(k) (\(b[k]))" }
         }
         return nil

@@ -97,7 +97,9 @@ enum TemporaryFiles {
                     raise(sig)
                 }
                 // A signal the parent ignores (nohup, a background job) stays ignored.
-                if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(sig, SIG_IGN) }
+                if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                    signal(sig, SIG_IGN)
+                }
             }
         }
         current = strdup(path)

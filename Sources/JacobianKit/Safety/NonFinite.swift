@@ -11,7 +11,8 @@ public enum NonFinite {
         if badEntries > 0 { parts.append("\(badEntries) of \(jacobian.count) Jacobian entries are inf or NaN") }
         throw JacobianError.nonFinite(
             "The result of \(map) is not finite (\(parts.joined(separator: ", "))): the map overflows Double "
-            + "(largest 1.8e308) or divides by zero at this point, so those numbers mean nothing; choose another point.")
+            + "(largest 1.8e308) or divides by zero at this point, so those numbers mean nothing; "
+            + "choose another point.")
     }
 }
 

@@ -12,7 +12,8 @@ extension StepRule {
                 throw JacobianError.invalidArgument(
                     "The step h = \(h) does not move x_\(k) = \(v): x ± h "
                     + (width.isFinite ? "rounds back to x" : "overflows") + " in Double, so the finite difference "
-                    + "would be meaningless; use a step above \(smallest) (the spacing of numbers there) or --step auto.")
+                    + "would be meaningless; use a step above \(smallest) (the spacing of numbers there) "
+                    + "or --step auto.")
             }
         }
     }

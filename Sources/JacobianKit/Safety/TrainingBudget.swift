@@ -7,7 +7,8 @@ public enum TrainingBudget {
                                  budget: WorkBudget = .machine()) throws {
         var parameters = 0
         for l in 0..<(sizes.count - 1) {
-            let layer = try CheckedSize.product(sizes[l + 1], sizes[l] + 1, "Layer \(l + 1) (\(sizes[l + 1])×\(sizes[l]))")
+            let what = "Layer \(l + 1) (\(sizes[l + 1])×\(sizes[l]))"
+            let layer = try CheckedSize.product(sizes[l + 1], sizes[l] + 1, what)
             parameters = try CheckedSize.sum([parameters, layer], "The network")
         }
         let width = try CheckedSize.sum(sizes, "The network's layers")
@@ -18,7 +19,8 @@ public enum TrainingBudget {
         fast.operationsPerSecond = 1e11
         try fast.ensure(WorkEstimate(bytes: bytes, operations: operations,
                                      memoryReason: "\(parameters) parameters, 5 copies, and batch activations",
-                                     workReason: "6 operations per parameter per image, \(epochs) epochs of \(images) images"),
+                                     workReason: "6 operations per parameter per image, "
+                                        + "\(epochs) epochs of \(images) images"),
                         what: "Training this network", advice: "use smaller --hidden sizes, --batch or --epochs")
     }
 }

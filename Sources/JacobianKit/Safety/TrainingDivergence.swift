@@ -2,8 +2,8 @@
 enum TrainingDivergence {
     /// MNIST: at batch `batch` (0-based) of `of` in epoch `epoch` (0-based).
     static func error(loss: Double, epoch: Int, batch: Int, of batches: Int) -> JacobianError {
-        .nonFinite("Training diverged: the loss became \(loss) at batch \(batch + 1) of \(batches) in epoch \(epoch + 1); "
-                   + "nothing was saved. Lower --lr or --l2.")
+        .nonFinite("Training diverged: the loss became \(loss) at batch \(batch + 1) of \(batches) "
+                   + "in epoch \(epoch + 1); nothing was saved. Lower --lr or --l2.")
     }
 
     /// XOR: at iteration `iteration` (1-based).

@@ -60,7 +60,8 @@ public struct WorkEstimate: Sendable, Equatable {
             }
             operations = evaluations * eval * factor + 2 * entries
             memoryReason = "\(Int(copies)) copies of \(size)" + (json ? " for --json" : "")
-            workReason = "\(rule) = \(Self.count(evaluations)) evaluations of at least \(Self.count(eval)) operations each"
+            workReason = "\(rule) = \(Self.count(evaluations)) evaluations of at least \(Self.count(eval)) "
+                + "operations each"
         case let .directions(k):
             // Two evaluations and one Jacobian-vector product per pair; each pair's result is kept (40 bytes).
             bytes = Double(k) * 40 + 4 * 8 * Double(n + m)

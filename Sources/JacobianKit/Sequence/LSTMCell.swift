@@ -24,7 +24,8 @@ public struct LSTMCell: VectorMap {
         }
         let u = try CheckedSize.sum([inputSize, hidden], "lstm-cell's [x, h]")
         let gate = try CheckedSize.sum([CheckedSize.product(u, hidden, "lstm-cell's W_f"), hidden], "lstm-cell's gate")
-        _ = try CheckedSize.sum([u, hidden, CheckedSize.product(4, gate, "lstm-cell's gates"), hidden], "lstm-cell's input")
+        _ = try CheckedSize.sum([u, hidden, CheckedSize.product(4, gate, "lstm-cell's gates"), hidden],
+                                "lstm-cell's input")
         self.inputSize = inputSize
         self.hidden = hidden
     }

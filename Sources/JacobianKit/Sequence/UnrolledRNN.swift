@@ -44,7 +44,9 @@ public struct UnrolledRNN: VectorMap {
         self.classes = classes
         self.steps = steps
         inputs = try constants.uniform("x", count: try CheckedSize.product(steps, inputSize, "rnn's inputs x"), -1, 1)
-        let y = try constants.take("y", count: steps) { rng in (0..<steps).map { _ in Double(rng.next() % UInt64(classes)) } }
+        let y = try constants.take("y", count: steps) { rng in
+            (0..<steps).map { _ in Double(rng.next() % UInt64(classes)) }
+        }
         // Checked as numbers before any conversion to Int: 1e300 or 1.7 is an error, not a trap or a silent 1.
         if let bad = y.firstIndex(where: { !($0 >= 0 && $0 < Double(classes) && $0 == $0.rounded()) }) {
             throw JacobianError.invalidArgument(
