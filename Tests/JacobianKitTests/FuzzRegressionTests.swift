@@ -12,7 +12,8 @@ struct FuzzRegressionTests {
         for folder in ["Corpus", "Regressions"] {
             let dir = root.appendingPathComponent(folder).appendingPathComponent(target)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.sorted() ?? [] {
-                found.append(("\(folder)/\(target)/\(name)", Array(try Data(contentsOf: dir.appendingPathComponent(name)))))
+                let bytes = Array(try Data(contentsOf: dir.appendingPathComponent(name)))
+                found.append(("\(folder)/\(target)/\(name)", bytes))
             }
         }
         return found

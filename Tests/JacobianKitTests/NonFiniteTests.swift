@@ -10,7 +10,8 @@ struct NonFiniteTests {
         var weights = good.weights
         weights[1][2, 1] = bad
         let broken = try MLP(sizes: good.sizes, activation: .relu, weights: weights, biases: good.biases)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nonfinite-\(UUID().uuidString).jcb").path
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("nonfinite-\(UUID().uuidString).jcb").path
         #expect(throws: JacobianError.self) { try ModelFile.write(broken, to: path) }
         #expect(!FileManager.default.fileExists(atPath: path))
         // Bytes a broken writer (or an older build) could have produced are refused on load.
@@ -20,7 +21,9 @@ struct NonFiniteTests {
 
     @Test("a result holding inf or NaN is a failure with a sentence, not silent output")
     func nonFiniteResult() throws {
-        #expect(throws: JacobianError.self) { try NonFinite.ensureFinite(value: [.infinity, 1], jacobian: [1], map: "exp") }
+        #expect(throws: JacobianError.self) {
+            try NonFinite.ensureFinite(value: [.infinity, 1], jacobian: [1], map: "exp")
+        }
         #expect(throws: JacobianError.self) { try NonFinite.ensureFinite(value: [1], jacobian: [.nan], map: "exp") }
         try NonFinite.ensureFinite(value: [1], jacobian: [2, 3], map: "exp")
         let map = try Catalog.build("exp", shape: .vector(2), options: MapOptions())
