@@ -1,5 +1,6 @@
 import CLinAlg
 import Dispatch
+import Foundation
 import Synchronization
 
 /// The only Swift file that calls CBLAS and LAPACKE. Every call states `CblasRowMajor`/`LAPACK_ROW_MAJOR`.
@@ -164,6 +165,7 @@ public enum BLAS {
 
     /// LU factorization (LAPACKE_dgetrf, row-major) of a square matrix: the packed LU and the pivots.
     static func luFactor(_ a: Matrix) throws -> (lu: [Double], pivots: [Int32]) {
+        try requireFinite(a)
         guard a.rows == a.columns else { throw JacobianError.notSquare(rows: a.rows, columns: a.columns) }
         let n = a.rows
         var lu = a.elements
@@ -172,6 +174,13 @@ public enum BLAS {
         let info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &lu, Int32(n), &pivots)
         if info < 0 { throw JacobianError.lapack(routine: "dgetrf", info: Int(info)) }
         if info > 0 { throw JacobianError.singular(pivot: Int(info)) }
+        // Subnormal or huge entries can overflow inside the factorization; LAPACKE would then reject the factors
+        // in the next call as if it were our bug.
+        guard lu.allSatisfy(\.isFinite) else {
+            throw JacobianError.nonFinite(
+                "Factoring this \(n)×\(n) matrix overflows Double (its LU factors hold inf or NaN), so it cannot be "
+                + "inverted reliably; choose a point whose entries are neither tiny nor huge.")
+        }
         return (lu, pivots)
     }
 
@@ -188,6 +197,7 @@ public enum BLAS {
 
     /// The determinant from the LU factorization: ∏ Uᵢᵢ with the sign of the row swaps.
     static func determinant(_ a: Matrix) throws -> Double {
+        try requireFinite(a)
         guard a.rows == a.columns else { throw JacobianError.notSquare(rows: a.rows, columns: a.columns) }
         let n = a.rows
         if n == 0 { return 1 }
@@ -204,8 +214,59 @@ public enum BLAS {
         return det
     }
 
+    /// log|det A| and the sign of det A from the LU factorization: Σ log|Uᵢᵢ|, so it does not overflow where
+    /// det A itself would; sign 0 (and log −∞) when LU finds an exactly zero pivot.
+    static func logAbsDeterminant(_ a: Matrix) throws -> (sign: Double, log: Double) {
+        try requireFinite(a)
+        guard a.rows == a.columns else { throw JacobianError.notSquare(rows: a.rows, columns: a.columns) }
+        let n = a.rows
+        if n == 0 { return (1, 0) }
+        var lu = a.elements
+        var pivots = [Int32](repeating: 0, count: n)
+        let info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &lu, Int32(n), &pivots)
+        if info < 0 { throw JacobianError.lapack(routine: "dgetrf", info: Int(info)) }
+        if info > 0 { return (0, -.infinity) }
+        var sign = 1.0, sum = 0.0
+        for i in 0..<n {
+            let u = lu[i * n + i]
+            sum += Foundation.log(abs(u))
+            if (u < 0) != (pivots[i] != Int32(i + 1)) { sign = -sign }
+        }
+        return (sign, sum)
+    }
+
+    /// The full singular value decomposition A = U·diag(s)·Vᵀ of an m×n matrix (LAPACKE dgesdd, jobz "A",
+    /// row-major): U m×m, s descending, Vᵀ n×n.
+    static func svd(_ a: Matrix) throws -> (u: Matrix, s: [Double], vt: Matrix) {
+        try requireFinite(a)
+        let m = a.rows, n = a.columns
+        var copy = a.elements
+        var s = [Double](repeating: 0, count: max(min(m, n), 1))
+        var u = [Double](repeating: 0, count: max(m * m, 1)), vt = [Double](repeating: 0, count: max(n * n, 1))
+        if m > 0 && n > 0 {
+            let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "A")), Int32(m), Int32(n), &copy, Int32(n),
+                                      &s, &u, Int32(m), &vt, Int32(n))
+            if info < 0 { throw JacobianError.lapack(routine: "dgesdd", info: Int(info)) }
+            if info > 0 { throw JacobianError.invalidArgument("dgesdd did not converge (\(info) superdiagonals).") }
+        }
+        return (Matrix(unchecked: m, m, Array(u.prefix(m * m))), Array(s.prefix(min(m, n))),
+                Matrix(unchecked: n, n, Array(vt.prefix(n * n))))
+    }
+
+    /// Throws `JacobianError.nonFinite` when `a` holds inf or NaN (a stage before overflowed): LAPACKE rejects
+    /// such input with an argument error that would otherwise read as a bug.
+    static func requireFinite(_ a: Matrix) throws {
+        guard a.elements.allSatisfy(\.isFinite) else {
+            throw JacobianError.nonFinite(
+                "A \(a.rows)×\(a.columns) matrix holds inf or NaN (a value overflowed before it), so it cannot be "
+                + "factored; choose a point where every stage stays finite.")
+        }
+    }
+
     /// Solves A·X = B (A n×n, B n×k) through LAPACKE_dgesv (row-major); singular → error.
     static func solve(_ a: Matrix, _ b: Matrix) throws -> Matrix {
+        try requireFinite(a)
+        try requireFinite(b)
         guard a.rows == a.columns else { throw JacobianError.notSquare(rows: a.rows, columns: a.columns) }
         guard b.rows == a.rows else {
             throw JacobianError.shapeMismatch("solve needs B with \(a.rows) rows, got \(b.rows)")
@@ -224,6 +285,7 @@ public enum BLAS {
 
     /// The singular values of A (largest first), through LAPACKE_dgesdd (row-major, no vectors).
     static func singularValues(_ a: Matrix) throws -> [Double] {
+        try requireFinite(a)
         let m = a.rows, n = a.columns
         if m == 0 || n == 0 { return [] }
         var copy = a.elements

@@ -153,6 +153,7 @@ public enum Catalog {
     /// Builds one map or a pipeline ("a | b | c", applied left to right) for an input of `shape`.
     public static func build(_ text: String, shape: Shape?, options: MapOptions) throws -> any VectorMap {
         let names = try Pipeline.stageNames(text)
+        _ = try shape?.checkedCount()
         var constants = ConstantSource(given: options.parameters, seed: options.seed)
         var stages: [any VectorMap] = []
         var current = try shape ?? entry(named: names[0]).defaultShape(options)
@@ -209,12 +210,12 @@ public enum Catalog {
         }
         let scale = 1 / Double(max(n, 1)).squareRoot()
         if row {
-            let w = try c.uniform("W", count: n * m, -scale, scale)
+            let w = try c.uniform("W", count: try CheckedSize.product(n, m, "\(label)'s W"), -scale, scale)
             let b = try c.uniform("b", count: m, -1, 1)
             let x = try c.uniform("x", count: n, -1, 1)
             return LinearRowMap(variable: o.variable, weights: Matrix(unchecked: n, m, w), bias: b, x: x)
         }
-        let w = try c.uniform("W", count: m * n, -scale, scale)
+        let w = try c.uniform("W", count: try CheckedSize.product(m, n, "\(label)'s W"), -scale, scale)
         let b = try c.uniform("b", count: m, -1, 1)
         let x = try c.uniform("x", count: n, -1, 1)
         return LinearMap(variable: o.variable, layer: Linear(weights: Matrix(unchecked: m, n, w), bias: b), x: x)

@@ -80,10 +80,22 @@ extension Determinant: ComplexEvaluable {
 }
 
 extension LogDeterminant: ComplexEvaluable {
+    /// Σ log(sᵢ·Uᵢᵢ) over the LU pivots, sᵢ = sign(Re Uᵢᵢ): no overflow where det itself would (150×150), and
+    /// each log taken near the positive real axis, so its imaginary part is the derivative's, free of ±π.
     public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
-        let d = ComplexMatrix.determinant(z, Int(Double(z.count).squareRoot()))
-        guard d.real > 0 else { throw JacobianError.outsideDomain("logdet needs det X > 0") }
-        return [.log(d)]
+        let n = Int(Double(z.count).squareRoot())
+        let f = ComplexMatrix.lu(z, n)
+        guard !f.singular else { throw JacobianError.outsideDomain("logdet needs det X > 0, but det X = 0") }
+        var sign = f.swaps % 2 == 0 ? 1.0 : -1.0
+        var sum = ComplexDouble.zero
+        for i in 0..<n {
+            let u = f.lu[i * n + i]
+            let s = u.real < 0 ? -1.0 : 1.0
+            sign *= s
+            sum = sum + .log(ComplexDouble(s * u.real, s * u.imaginary))
+        }
+        guard sign > 0 else { throw JacobianError.outsideDomain("logdet needs det X > 0, but det X < 0") }
+        return [sum]
     }
 }
 

@@ -80,6 +80,7 @@ public enum FiniteDifference {
     /// (h = (x + h) − x). Columns are independent; the result does not depend on how they are split.
     public static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule,
                                           method: CheckMethod = .central) throws -> FiniteDifferenceResult {
+        try step.ensureUsable(at: x, method: method)
         switch method {
         case .central: return try central(map, x, step)
         case .richardson: return try richardson(map, x, step)
@@ -224,21 +225,16 @@ public enum FiniteDifference {
                                       left: nil, right: nil)
     }
 
-    /// Refuses up front a Jacobian whose dense copies (analytic and finite-difference) would not fit in memory.
-    public static func ensureFits(rows: Int, columns: Int, copies: Int = 3,
-                                  limitBytes: Int = 8 << 30) throws {
-        let entries = rows.multipliedReportingOverflow(by: columns)
-        let bytes = entries.partialValue.multipliedReportingOverflow(by: 8 * copies)
-        if entries.overflow || bytes.overflow || bytes.partialValue > limitBytes {
-            let gib = Double(rows) * Double(columns) * 8 * Double(copies) / Double(1 << 30)
+    /// Refuses up front a Jacobian whose `copies` dense copies would not fit in the memory available now
+    /// (see `WorkBudget`).
+    public static func ensureFits(rows: Int, columns: Int, copies: Int = 2) throws {
+        let bytes = Double(rows) * Double(columns) * 8 * Double(copies)
+        let budget = WorkBudget.machine()
+        if bytes > budget.memoryBytes {
             throw JacobianError.tooLarge(
-                "A \(rows)×\(columns) Jacobian needs about \(formatGiB(gib)) GiB as dense matrices, more than the "
-                    + "\(limitBytes >> 30) GiB allowed; use a smaller input.")
+                "A \(rows)×\(columns) Jacobian needs about \(WorkBudget.bytes(bytes)) as \(copies) dense matrices, "
+                + "but only \(WorkBudget.bytes(budget.memoryBytes)) of memory is available; use a smaller input.")
         }
-    }
-
-    private static func formatGiB(_ g: Double) -> String {
-        g >= 100 ? String(Int(g.rounded())) : String((g * 10).rounded() / 10)
     }
 }
 

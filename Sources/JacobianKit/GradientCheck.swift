@@ -21,11 +21,11 @@ public struct GradientCheck: Sendable {
     /// Checks `map` at `x`. A pipeline's Jacobian is the chain product in `layout`; when it fails, every
     /// factor is checked at its own input and the first failing one is named in `blame`.
     public func run(_ map: any VectorMap, at x: [Double]) throws -> CheckReport {
-        let m = map.outputShape.count, n = map.inputShape.count
+        let n = map.inputShape.count
         guard x.count == n else {
             throw JacobianError.shapeMismatch("\(map.name) takes \(n) numbers, the point has \(x.count)")
         }
-        try FiniteDifference.ensureFits(rows: m, columns: n)
+        try WorkBudget.machine().ensure(.check(method: method, json: false, npy: false), on: map, label: map.name)
         let value: [Double]
         let analytic: Jacobian
         var order: ChainOrder?

@@ -34,6 +34,14 @@ public enum JacobianError: Error, CustomStringConvertible, LocalizedError, Equat
     /// A user's program (`ExecMap`) failed or broke the protocol; the text names the program, says what it did
     /// and ends with the last lines of its standard error.
     case program(String)
+    /// A computation produced inf or NaN (training diverged, a value overflowed); a failure, not bad input.
+    case nonFinite(String)
+
+    /// Whether this is a failure of the computation (exit 1) rather than bad input (exit 64).
+    public var isFailure: Bool {
+        if case .nonFinite = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -59,6 +67,7 @@ public enum JacobianError: Error, CustomStringConvertible, LocalizedError, Equat
             return "The constant \(name) has \(given) numbers but this map needs \(needed)."
         case let .mapContract(text): return text
         case let .program(text): return text
+        case let .nonFinite(text): return text
         }
     }
 

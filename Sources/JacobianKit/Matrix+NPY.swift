@@ -18,12 +18,6 @@ extension Matrix {
         return out
     }
 
-    /// Writes the `.npy` file atomically (a temporary file, then a rename).
-    public func writeNPY(to path: String) throws {
-        do {
-            try Data(npyBytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw JacobianError.badFile("Cannot write '\(path)': \(error.localizedDescription)")
-        }
-    }
+    /// Writes the `.npy` file atomically (see `AtomicFile`).
+    public func writeNPY(to path: String) throws { try AtomicFile.write(npyBytes, to: path) }
 }

@@ -13,11 +13,11 @@ public enum Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
         self = d.count == 2 ? .matrix(rows: d[0], columns: d[1]) : .vector(d.reduce(1, *))
     }
 
-    /// How many numbers the vectorized value has.
+    /// How many numbers the vectorized value has (Int.max when r·c overflows; `checkedCount()` throws instead).
     public var count: Int {
         switch self {
         case let .vector(n): return n
-        case let .matrix(r, c): return r * c
+        case let .matrix(r, c): return CheckedSize.saturatingProduct(r, c)
         }
     }
 

@@ -127,6 +127,8 @@ public struct ConstantSource: Sendable {
         let staged = stage.map { "\($0).\(name)" }
         let key = staged.flatMap { given[$0] != nil ? $0 : nil } ?? name
         used.insert(key)
+        // Sizes come from the user: refuse a constant that cannot fit before drawing it.
+        try WorkBudget.machine().ensureMemory(doubles: count, what: "The constant \(name)")
         if let v = given[key] {
             if key == name, let s = stage { stagesUsing[name, default: []].insert(s) }
             guard v.count == count else {

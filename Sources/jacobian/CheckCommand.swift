@@ -101,6 +101,7 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("--atol and --rtol must be non-negative numbers.")
         }
         if let k = directions, k <= 0 { throw ValidationError("--directions must be a positive whole number, but got \(k).") }
+        try ensureOutputsWritten()
     }
 
     func run() throws {
@@ -120,7 +121,7 @@ struct CheckCommand: ParsableCommand {
                 return
             }
             if let k = directions {
-                let (map, x) = try point.resolve(checkSize: false)
+                let (map, x) = try point.resolve(.directions(k))
                 let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance).run(map, at: x)
                 passed = report.passed
                 if point.json {
@@ -132,7 +133,7 @@ struct CheckCommand: ParsableCommand {
                 return
             }
             if let path = point.npy { try OutputPath.ensureWritable(path) }
-            let (map, x) = try point.resolve()
+            let (map, x) = try point.resolve(.check(method: method, json: point.json, npy: point.npy != nil))
             var report = try checker.run(map, at: x)
             if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
             if steps, let w = report.worst { report.stepStudy = try StepStudy.run(map, at: x, output: w.output, input: w.input) }
@@ -153,6 +154,7 @@ struct CheckCommand: ParsableCommand {
                 let note = point.at.isEmpty ? "random, --seed \(point.seed)" : nil
                 report.textLines(pointNote: note, width: Terminal.width).forEach { Output.line($0) }
             }
+            try NonFinite.ensureFinite(report)
         }
         if !passed { throw ExitCode(1) }
     }

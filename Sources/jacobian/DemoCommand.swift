@@ -37,7 +37,7 @@ struct DemoCommand: ParsableCommand {
             let interactive = pause && isatty(STDIN_FILENO) == 1
             let log = LessonLog(emit: { Output.line($0) }, pause: {
                 guard interactive else { return }
-                FileHandle.standardOutput.write(Data("  [Enter]".utf8))
+                StandardStreams.write("  [Enter]")
                 _ = readLine()
             })
             status = try log.present(lesson)

@@ -53,7 +53,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         try Output.reportingErrors {
             if let path = point.npy { try OutputPath.ensureWritable(path) }
-            let (map, x) = try point.resolve()
+            let (map, x) = try point.resolve(.evaluation(json: point.json, npy: point.npy != nil))
             let layout = point.layout
             var value: [Double], jacobian: Jacobian, order: ChainOrder?, factors: [String]?
             if let p = map as? Pipeline {
@@ -69,12 +69,13 @@ struct EvalCommand: ParsableCommand {
             let dense = jacobian.matrix
             if let path = point.npy { try dense.writeNPY(to: path) }
             if point.json {
-                return try Output.json(Result(
+                try Output.json(Result(
                     map: map.name, layout: layout, inputShape: map.inputShape.dimensions,
                     outputShape: map.outputShape.dimensions, input: x, inputs: map.inputBlocks, value: value, jacobian: dense.rowArrays,
                     structure: jacobian.structureName, formula: map.formula, constants: map.constants,
                     chainOrder: order, factors: factors,
                     symbolic: (map as? ExpressionMap)?.symbolicJacobian()?.entries))
+                return try NonFinite.ensureFinite(value: value, jacobian: dense.elements, map: map.name)
             }
             Output.line("\(map.name): \(map.inputShape.space) → \(map.outputShape.space), \(layout.convention)")
             Output.inputs(map, x, random: point.at.isEmpty, seed: point.seed)
@@ -87,6 +88,7 @@ struct EvalCommand: ParsableCommand {
             let name = layout == .numerator ? "J" : "Jᵀ"
             Output.line("\(name) (\(dense.rows)×\(dense.columns), \(jacobian.structureName); J = \(map.formula)):")
             Output.line(Output.matrix(dense))
+            try NonFinite.ensureFinite(value: value, jacobian: dense.elements, map: map.name)
             guard let e = map as? ExpressionMap else { return }
             if let s = e.symbolicJacobian() { Output.symbolic(s, map: e, at: x, numerator: jacobian.dense(in: layout)) }
             if explain {

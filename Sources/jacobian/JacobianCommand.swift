@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import JacobianKit
 
 /// The `jacobian` command: explicit Jacobians, checked against finite differences, and networks trained with them.
 @main
@@ -22,8 +23,9 @@ struct JacobianCommand: ParsableCommand {
         subcommands: [ListCommand.self, EvalCommand.self, CheckCommand.self, HessianCommand.self, XORCommand.self,
                       MNISTCommand.self, DemoCommand.self])
 
-    /// ArgumentParser's main, except that with --json a usage error is one JSON object on standard error.
+    /// Sets up the standard streams (see `StandardStreams`), then ArgumentParser's main, except that with --json a usage error is one JSON object on standard error.
     static func main() {
+        StandardStreams.install()
         do {
             var command = try parseAsRoot()
             try command.run()

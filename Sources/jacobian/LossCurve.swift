@@ -21,6 +21,7 @@ struct LossCurve {
 
     /// An 8-row chart, `width` columns wide, each column a bar whose top is the loss there (⅛-row steps).
     func terminal(width: Int = 60, height: Int = 8) -> String {
+        let points = self.points.filter { $0.x.isFinite && $0.y.isFinite }
         guard points.count >= 2 else { return "" }
         let levels = Array(" ▁▂▃▄▅▆▇█")
         let columns = min(width, points.count)
@@ -28,7 +29,11 @@ struct LossCurve {
         let values = samples.map { scaled($0.y) }
         let lo = values.min()!, hi = values.max()!
         let span = hi > lo ? hi - lo : 1
-        let heights = values.map { Int((($0 - lo) / span * Double(height * 8 - 1)).rounded()) + 1 }
+        // A span that overflows (losses near ±1.8e308) gives t = NaN; such a column is drawn at the bottom.
+        let heights = values.map { v -> Int in
+            let t = (v - lo) / span
+            return Int(((t.isFinite ? min(max(t, 0), 1) : 0) * Double(height * 8 - 1)).rounded()) + 1
+        }
         func label(_ v: Double) -> String { Output.sci(logScale ? pow(10, v) : v) }
         var lines: [String] = ["\(yLabel)\(logScale ? " (log scale)" : "")"]
         for row in (0..<height).reversed() {
@@ -84,10 +89,6 @@ struct LossCurve {
 
     /// Writes the SVG atomically.
     func writeSVG(to path: String, title: String) throws {
-        do {
-            try Data(svg(title: title).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw JacobianError.badFile("Cannot write '\(path)': \(error.localizedDescription)")
-        }
+        try AtomicFile.write(Array(svg(title: title).utf8), to: path)
     }
 }

@@ -89,6 +89,13 @@ struct MNISTCommand: ParsableCommand {
         if epochs == 0 && load == nil && !explain && !check {
             throw ValidationError("--epochs 0 only evaluates, so it needs --load FILE (or --explain / --check).")
         }
+        if epochs == 0 && plot != nil {
+            throw ValidationError("--plot draws the loss curve of training, but --epochs 0 trains nothing.")
+        }
+        try Output.validating {
+            try TrainingBudget.ensureMLP(sizes: [784] + hiddenSizes() + [10], batch: min(batch, 60_000), epochs: epochs,
+                                         images: min(limit ?? 60_000, 60_000))
+        }
     }
 
     /// "300,100" → [300, 100]; "0" → [].

@@ -35,7 +35,7 @@ struct MNISTRun {
         var curve: [(x: Double, y: Double)] = []
         for epoch in 0..<options.epochs {
             var lastShown = 0, lastSampled = 0
-            var stats = trainer.trainEpoch(train, epoch: epoch) { done, total, loss in
+            var stats = try trainer.trainEpoch(train, epoch: epoch) { done, total, loss in
                 if done - lastSampled >= max(1, total / 20) || done == total {
                     lastSampled = done
                     curve.append((Double(epoch) + Double(done) / Double(total), loss))
@@ -108,12 +108,12 @@ extension Output {
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let text = String(format: "\repoch %d/%d %@ %3d%%  %6.0f img/s  loss %.4f", epoch, epochs, bar,
                           100 * done / max(total, 1), rate, loss)
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.error(text)
     }
 
     /// Erases the progress bar's line.
-    static func clearLine() { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    static func clearLine() { StandardStreams.error("\r\u{1B}[2K") }
 
     /// A transient line (progress) on standard error, so results piped to a file stay clean.
-    static func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+    static func note(_ s: String) { StandardStreams.error(s + "\n") }
 }

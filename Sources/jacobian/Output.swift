@@ -55,17 +55,18 @@ enum Output {
         } else {
             text = "Error: \(s)\n"
         }
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.error(text)
     }
 
-    /// Runs `body`, turning library errors and late usage errors into one sentence on stderr and exit status 64.
+    /// Runs `body`, turning library errors and late usage errors into one sentence on stderr and exit status 64
+    /// (1 for a failure of the computation: a diverged run, a user's program that failed the check).
     static func reportingErrors(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let e as JacobianError {
             error(commandLineSentence(e))
             switch e {
-            case .program, .mapContract: throw ExitCode(1)  // the user's code failed the check
+            case .program, .mapContract, .nonFinite: throw ExitCode(1)  // the computation failed, not the input
             default: throw ExitCode(64)
             }
         } catch let e as ValidationError {
@@ -82,12 +83,16 @@ enum Output {
         case .needsMatrix: return e.description + " Use --shape RxC (for example --shape 3x3)."
         case let .parameterCount(name, given, needed):
             return "--param \(name) has \(given) numbers but this map needs \(needed)."
-        case .tooLarge: return e.description + " (--dim or --shape)"
         case let .program(text) where text.contains("did you return "
             + "Jᵀ?"), let .mapContract(text) where text.contains("did you return Jᵀ?"):
             return text + " (--claimed-layout denominator reads it as Jᵀ.)"
         default: return e.description
         }
+    }
+
+    /// Runs a library check inside `validate()`: a `JacobianError` becomes a `ValidationError` (exit 64).
+    static func validating(_ body: () throws -> Void) throws {
+        do { try body() } catch let e as JacobianError { throw ValidationError(e.description) }
     }
 
     /// One JSON object on one line.

@@ -39,17 +39,19 @@ struct PointOptions: ParsableArguments {
                                    + "does not fix).", valueName: "name[,name…]"))
     var wrt: String?
 
-    @Option(parsing: .unconditional, help: "Negative-side slope of leaky-relu.")
-    var slope: Double = 0.01
+    // The map-specific options are optional so that one given to a map that does not use it is an error
+    // (PointOptions+Unused.swift); their defaults live in MapOptions.
+    @Option(parsing: .unconditional, help: "Negative-side slope of leaky-relu (default 0.01).")
+    var slope: Double?
 
-    @Option(parsing: .unconditional, help: "Hidden size of rnn.")
-    var hidden = 4
+    @Option(parsing: .unconditional, help: "Hidden size of rnn, rnn-step and lstm-cell (default 4).")
+    var hidden: Int?
 
-    @Option(name: .customLong("time-steps"), parsing: .unconditional, help: "Sequence length T of rnn.")
-    var timeSteps = 5
+    @Option(name: .customLong("time-steps"), parsing: .unconditional, help: "Sequence length T of rnn (default 5).")
+    var timeSteps: Int?
 
-    @Option(parsing: .unconditional, help: "Output classes of rnn.")
-    var classes = 3
+    @Option(parsing: .unconditional, help: "Output classes of rnn (default 3).")
+    var classes: Int?
 
     @Option(parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Set a constant: NAME=v1,v2,… (repeatable; names in 'jacobian list').", valueName: "name=values"))
@@ -70,10 +72,12 @@ struct PointOptions: ParsableArguments {
         for t in shape { _ = try Arguments.namedShape(t) }
         for a in at { _ = try Arguments.point(a) }
         for p in param { _ = try Arguments.parameter(p) }
-        guard slope.isFinite else { throw ValidationError("--slope must be a finite number.") }
-        if hidden <= 0 { throw ValidationError("--hidden must be a positive whole number, but got \(hidden).") }
-        if timeSteps <= 0 { throw ValidationError("--time-steps must be a positive whole number, but got \(timeSteps).") }
-        if classes < 2 { throw ValidationError("--classes must be at least 2, but got \(classes).") }
+        if let s = slope, !s.isFinite { throw ValidationError("--slope must be a finite number.") }
+        if let h = hidden, h <= 0 { throw ValidationError("--hidden must be a positive whole number, but got \(h).") }
+        if let t = timeSteps, t <= 0 {
+            throw ValidationError("--time-steps must be a positive whole number, but got \(t).")
+        }
+        if let k = classes, k < 2 { throw ValidationError("--classes must be at least 2, but got \(k).") }
     }
 
     /// Whether MAP names built-in maps ("softmax", "linear | sigmoid") rather than being an expression.
@@ -91,11 +95,11 @@ struct PointOptions: ParsableArguments {
             }
             o.variable = v
         }
-        o.slope = slope
+        o.slope = slope ?? o.slope
         o.seed = seed
-        o.hidden = hidden
-        o.timeSteps = timeSteps
-        o.classes = classes
+        o.hidden = hidden ?? o.hidden
+        o.timeSteps = timeSteps ?? o.timeSteps
+        o.classes = classes ?? o.classes
         for p in param {
             let (k, v) = try Arguments.parameter(p)
             o.parameters[k] = v
@@ -128,12 +132,18 @@ struct PointOptions: ParsableArguments {
         return s
     }
 
-    /// Builds the map and picks the point (--at, or a seeded random point in the map's domain).
-    func resolve(checkSize: Bool = true) throws -> (map: any VectorMap, point: [Double]) {
-        if !isCatalogText { return try resolveExpression(checkSize: checkSize) }
+    /// Builds the map and picks the point (--at, or a seeded random point in the map's domain); `work` is refused
+    /// up front, before and after building, when it cannot fit in memory or finish (see `WorkBudget`).
+    func resolve(_ work: Workload = .evaluation(json: false, npy: false)) throws -> (map: any VectorMap, point: [Double]) {
+        if !isCatalogText { return try resolveExpression(work) }
+        let budget = WorkBudget.machine()
+        if let s = try inputShape() {
+            try budget.ensure(work, inputs: try s.checkedCount(), outputs: out ?? 1, label: self.map)
+        }
         let map = try Catalog.build(self.map, shape: inputShape(), options: mapOptions())
         let n = map.inputShape.count
-        if checkSize { try FiniteDifference.ensureFits(rows: map.outputShape.count, columns: n) }
+        try ensureOptionsUsed(by: map)
+        try budget.ensure(work, on: map, label: self.map)
         let points = try at.map(Arguments.point)
         if points.count > 1 || points.first?.name != nil {
             throw ValidationError("Give the point of a built-in map as one --at v1,v2,…; named values are for expressions.")
@@ -149,9 +159,13 @@ struct PointOptions: ParsableArguments {
     }
 
     /// An expression bound to the flags: named sizes, --wrt, --param constants, and the point.
-    private func resolveExpression(checkSize: Bool) throws -> (map: any VectorMap, point: [Double]) {
+    private func resolveExpression(_ work: Workload) throws -> (map: any VectorMap, point: [Double]) {
         let expression = try Expression(map)
-        if out != nil { throw ValidationError("--out sets the output size of linear; an expression's sizes come from its variables.") }
+        for (option, given) in [("--out", out != nil), ("--slope", slope != nil), ("--hidden", hidden != nil),
+                                ("--time-steps", timeSteps != nil), ("--classes", classes != nil)] where given {
+            throw ValidationError("\(option) is an option of built-in maps and is not used by an expression; "
+                + "an expression's sizes come from its variables (--dim NAME=N, --shape NAME=RxC).")
+        }
         var b = ExpressionBindings(seed: seed)
         let variables = expression.variables
         for (name, s) in try dim.map(Arguments.size) + shape.map(Arguments.namedShape) {
@@ -188,7 +202,7 @@ struct PointOptions: ParsableArguments {
         }
         b.pointCount = bare?.count
         let m = try expression.map(b)
-        if checkSize { try FiniteDifference.ensureFits(rows: m.outputShape.count, columns: m.inputShape.count) }
+        try WorkBudget.machine().ensure(work, on: m, label: map)
         if let x = bare {
             let n = m.inputShape.count
             guard x.count == n else {

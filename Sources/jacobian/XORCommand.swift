@@ -53,6 +53,10 @@ struct XORCommand: ParsableCommand {
         if iters < 0 { throw ValidationError("--iters must be zero or a positive whole number, but got \(iters).") }
         if every <= 0 { throw ValidationError("--every must be a positive whole number, but got \(every).") }
         if !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive finite number, but got \(lr).") }
+        try Output.validating { try TrainingBudget.ensureXOR(iterations: iters) }
+        if iters == 0 && plot != nil {
+            throw ValidationError("--plot draws the loss curve of training, but --iters 0 trains nothing.")
+        }
     }
 
     struct Progress: Encodable { var iteration: Int; var error: Double }

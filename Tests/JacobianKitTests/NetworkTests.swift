@@ -75,7 +75,7 @@ struct NetworkTests {
         options.batch = 20
         options.seed = 0
         let trainer = SGDTrainer(network: MLP(sizes: [784, 64, 10], activation: .relu, seed: 0), options: options)
-        let stats = trainer.trainEpoch(data.train.prefix(2000), epoch: 0)
+        let stats = try trainer.trainEpoch(data.train.prefix(2000), epoch: 0)
         let accuracy = trainer.network.accuracy(data.test.prefix(1000))
         #expect(accuracy > 0.75, "accuracy \(accuracy)")
         #expect(stats.trainLoss < 1.5)
@@ -85,22 +85,22 @@ struct NetworkTests {
     func trainingIsDeterministicAndLayoutFree() throws {
         let (x, labels) = syntheticBatch(200, seed: 9)
         let split = MNISTSplit(pixels: x.elements.map { UInt8(($0 * 255).rounded()) }, labels: labels)
-        func run(_ layout: Layout, seed: UInt64) -> (EpochStats, MLP) {
+        func run(_ layout: Layout, seed: UInt64) throws -> (EpochStats, MLP) {
             var options = TrainingOptions()
             options.epochs = 2
             options.batch = 20
             options.layout = layout
             options.seed = seed
             let t = SGDTrainer(network: MLP(sizes: [784, 16, 10], activation: .tanh, seed: seed), options: options)
-            _ = t.trainEpoch(split, epoch: 0)
-            return (t.trainEpoch(split, epoch: 1), t.network)
+            _ = try t.trainEpoch(split, epoch: 0)
+            return (try t.trainEpoch(split, epoch: 1), t.network)
         }
-        let (n, netN) = run(.numerator, seed: 1), (d, _) = run(.denominator, seed: 1)
+        let (n, netN) = try run(.numerator, seed: 1), (d, _) = try run(.denominator, seed: 1)
         #expect(abs(n.trainLoss - d.trainLoss) <= 1e-10 * abs(n.trainLoss))
-        let (again, netAgain) = run(.numerator, seed: 1)
+        let (again, netAgain) = try run(.numerator, seed: 1)
         #expect(again.trainLoss == n.trainLoss)
         #expect(netAgain == netN)
-        #expect(run(.numerator, seed: 2).0.trainLoss != n.trainLoss)
+        #expect(try run(.numerator, seed: 2).0.trainLoss != n.trainLoss)
     }
 
     @Test("a saved model loads back exactly; corrupt, truncated and foreign files are clear errors")

@@ -11,14 +11,19 @@ public struct IDXFile: Sendable {
     public let sha256: String
 
     /// Reads a gzipped or plain IDX file of unsigned bytes with `expectedRank` dimensions; every problem is a
-    /// `JacobianError.badFile` naming the file.
+    /// `JacobianError.badFile` naming the file. Only a regular file is opened, and only the bytes its header
+    /// announces are inflated (checked against what the compressed size can hold and the memory available).
     public static func read(_ path: String, expectedRank: Int) throws -> IDXFile {
         let name = (path as NSString).lastPathComponent
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw JacobianError.badFile("MNIST file '\(path)' is missing or unreadable.")
+        let (fd, fileSize) = try InputFile.openRegular(path, what: "MNIST file '\(path)'")
+        guard let file = gzdopen(fd, "rb") else {
+            close(fd)
+            throw JacobianError.badFile("MNIST file '\(path)' cannot be opened.")
         }
-        let raw = try inflate(path, name: name)
-        guard raw.count >= 4 + 4 * expectedRank else {
+        defer { gzclose(file) }
+        let header = 4 + 4 * expectedRank
+        var raw = try inflate(file, upTo: header, name: name)
+        guard raw.count >= header else {
             throw JacobianError.badFile("MNIST file '\(name)' is truncated: \(raw.count) bytes is too short for an IDX header.")
         }
         func u32(_ at: Int) -> Int { Int(raw[at]) << 24 | Int(raw[at + 1]) << 16 | Int(raw[at + 2]) << 8 | Int(raw[at + 3]) }
@@ -28,12 +33,29 @@ public struct IDXFile: Sendable {
                                                name, magic, 0x0800 | expectedRank, expectedRank))
         }
         let dims = (0..<expectedRank).map { u32(4 + 4 * $0) }
-        let payload = dims.reduce(1, *)
-        let header = 4 + 4 * expectedRank
+        let declared = dims.map(String.init).joined(separator: "×")
+        let payload = try CheckedSize.product(dims, "MNIST file '\(name)'")
+        // Deflate shrinks data at most about 1032:1, so a header announcing more than that is a lie (a gzip bomb
+        // or a corrupt header): refused before anything that large is allocated.
+        let plain = gzdirect(file) != 0
+        let possible = plain ? fileSize - header : CheckedSize.saturatingProduct(fileSize, 1040)
+        guard payload <= possible else {
+            throw JacobianError.badFile(
+                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data, more than its \(fileSize) "
+                + "bytes on disk can hold; it is truncated or corrupt.")
+        }
+        try WorkBudget.machine().ensureMemory(doubles: payload / 8, what: "MNIST file '\(name)'")
+        raw += try inflate(file, upTo: payload, name: name)
         guard raw.count - header == payload else {
             throw JacobianError.badFile(
-                "MNIST file '\(name)' declares \(dims.map(String.init).joined(separator: "×")) = \(payload) bytes of data but holds \(raw.count - header)" +
-                (raw.count - header < payload ? "; it is truncated." : "."))
+                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data but holds "
+                + "\(raw.count - header); it is truncated.")
+        }
+        // One byte more would be data the header does not announce: refused without inflating the rest.
+        guard try inflate(file, upTo: 1, name: name).isEmpty else {
+            throw JacobianError.badFile(
+                "MNIST file '\(name)' declares \(declared) = \(payload) bytes of data but holds more; "
+                + "it is not a genuine IDX file.")
         }
         return IDXFile(dimensions: dims, bytes: Array(raw[header...]), sha256: SHA256.hex(raw))
     }
@@ -55,24 +77,22 @@ public struct IDXFile: Sendable {
         guard written == Int32(raw.count) else { throw JacobianError.badFile("Cannot write '\(path)'.") }
     }
 
-    /// The uncompressed bytes of a gzip or plain file, through zlib (gzread passes plain files through).
-    private static func inflate(_ path: String, name: String) throws -> [UInt8] {
-        guard let file = gzopen(path, "rb") else {
-            throw JacobianError.badFile("MNIST file '\(path)' cannot be opened.")
-        }
-        defer { gzclose(file) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
+    /// Up to `count` more uncompressed bytes from `file` (fewer at its end), in chunks of at most 1 MiB.
+    private static func inflate(_ file: gzFile, upTo count: Int, name: String) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let want = UInt32(min(count - done, 1 << 20))
+            let n = out.withUnsafeMutableBytes { gzread(file, $0.baseAddress! + done, want) }
             if n < 0 {
                 var code: Int32 = 0
                 let message = gzerror(file, &code).map { String(cString: $0) } ?? "unknown error"
                 throw JacobianError.badFile("MNIST file '\(name)' is corrupt: zlib says \(message).")
             }
             if n == 0 { break }
-            out += chunk[0..<Int(n)]
+            done += Int(n)
         }
+        if done < count { out.removeLast(count - done) }
         return out
     }
 }

@@ -88,9 +88,9 @@ public struct Determinant: VectorMap {
     public let name = "det"
     public let inputShape: Shape
     public var outputShape: Shape { .scalar }
-    public var formula: String { "vec(det(X)·X⁻ᵀ)ᵀ" }
+    public var formula: String { "vec(det(X)·X⁻ᵀ)ᵀ" }  // = vec(adj(X)ᵀ)ᵀ, which also holds where X is singular
 
-    /// The determinant of an n×n matrix (the Jacobian needs X non-singular).
+    /// The determinant of an n×n matrix; its Jacobian, the adjugate, exists for singular X too.
     public init(shape: Shape) throws {
         _ = try matrixDimensions(shape, map: "det", square: true)
         inputShape = shape
@@ -100,7 +100,13 @@ public struct Determinant: VectorMap {
         let n = Int(Double(x.count).squareRoot())
         let m = Matrix(unchecked: n, n, x)
         let d = try m.determinant()
-        let g = try m.inverse().transposed().scaled(by: d)
+        // d·X⁻ᵀ where X is invertible; the adjugate from the SVD where it is singular (det and J exist there).
+        let g: Matrix
+        do {
+            g = try m.inverse().transposed().scaled(by: d)
+        } catch JacobianError.singular {
+            g = try m.adjugate().transposed()
+        }
         return ([d], .dense(Matrix(unchecked: 1, n * n, g.elements)))
     }
 
@@ -123,12 +129,13 @@ public struct LogDeterminant: VectorMap {
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
         let n = Int(Double(x.count).squareRoot())
         let m = Matrix(unchecked: n, n, x)
-        let d = try m.determinant()
-        guard d > 0 else {
-            throw JacobianError.outsideDomain("logdet needs det X > 0, but det X = \(d)")
+        // Σ log|Uᵢᵢ| over the LU pivots: finite where det X itself overflows (a 150×150 matrix).
+        let (sign, logAbs) = try m.logAbsDeterminant()
+        guard sign > 0 else {
+            throw JacobianError.outsideDomain("logdet needs det X > 0, but det X " + (sign == 0 ? "= 0" : "< 0"))
         }
         let g = try m.inverse().transposed()
-        return ([Foundation.log(d)], .dense(Matrix(unchecked: 1, n * n, g.elements)))
+        return ([logAbs], .dense(Matrix(unchecked: 1, n * n, g.elements)))
     }
 
     public func samplePoint(using rng: inout SplitMix64) -> [Double] { sampleDominant(inputShape, &rng) }

@@ -27,19 +27,17 @@ extension ModelFile {
 
     /// Writes `network` to `path` atomically (a temporary file, then a rename); an existing file survives a failure.
     public static func write(_ network: MLP, to path: String) throws {
-        do {
-            try Data(encode(network)).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw JacobianError.badFile("Cannot save to '\(path)': \(error.localizedDescription)")
+        if let where_ = nonFiniteParameter(network) {
+            throw JacobianError.nonFinite("Not saving to '\(path)': \(where_) is not finite, so the model is useless.")
         }
+        try AtomicFile.write(encode(network), to: path)
     }
 
     /// Reads a model, checking magic, version, checksum and shapes; each problem is one sentence.
     public static func read(_ path: String) throws -> MLP {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JacobianError.badFile("Cannot load '\(path)': no such readable file.")
-        }
-        return try decode(Array(data), name: path)
+        // A regular file only, no larger than a quarter of the memory available (decoding holds about 3 copies).
+        let limit = Int(min(WorkBudget.machine().memoryBytes / 4, Double(Int.max / 2)))
+        return try decode(InputFile.read(path, what: "Cannot load '\(path)'", limit: limit), name: path)
     }
 
     /// Decodes model bytes (`name` is used in messages).
@@ -85,6 +83,19 @@ extension ModelFile {
             biases.append(try doubles(sizes[l + 1]))
         }
         guard at == body.count else { throw bad("it has \(body.count - at) bytes after the last layer") }
-        return try MLP(sizes: sizes, activation: activation, weights: weights, biases: biases)
+        let network = try MLP(sizes: sizes, activation: activation, weights: weights, biases: biases)
+        if let where_ = nonFiniteParameter(network) { throw bad("\(where_) is not finite") }
+        return network
+    }
+
+    /// "W_2 entry 17" for the first inf or NaN parameter, nil when all are finite.
+    static func nonFiniteParameter(_ network: MLP) -> String? {
+        for (l, (w, b)) in zip(network.weights, network.biases).enumerated() {
+            if let k = w.elements.firstIndex(where: { !$0.isFinite }) {
+                return "W_\(l + 1) entry \(k) (\(w.elements[k]))"
+            }
+            if let k = b.firstIndex(where: { !$0.isFinite }) { return "b_\(l + 1) entry \(k) (\(b[k]))" }
+        }
+        return nil
     }
 }

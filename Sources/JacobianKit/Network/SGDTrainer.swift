@@ -63,7 +63,9 @@ public final class SGDTrainer {
     }
 
     /// One epoch over `data` in a seeded shuffled order; `progress(done, total, runningLoss)` after each batch.
-    public func trainEpoch(_ data: MNISTSplit, epoch: Int, progress: (Int, Int, Double) -> Void = { _, _, _ in }) -> EpochStats {
+    /// Throws `JacobianError.nonFinite` at the first batch whose loss is inf or NaN (training diverged).
+    public func trainEpoch(_ data: MNISTSplit, epoch: Int,
+                           progress: (Int, Int, Double) -> Void = { _, _, _ in }) throws -> EpochStats {
         let start = DispatchTime.now().uptimeNanoseconds
         var rng = SplitMix64(seed: options.seed &+ 0x5EED &+ UInt64(epoch))
         var order = Array(0..<data.count)
@@ -76,6 +78,7 @@ public final class SGDTrainer {
             let (x, labels) = data.batch(indices)
             let (loss, f) = descend(x, labels: labels, rate: rate(step, of: totalSteps))
             step += 1
+            guard loss.isFinite else { throw TrainingDivergence.error(loss: loss, epoch: epoch, batch: k, of: batches) }
             lossSum += loss * Double(indices.count)
             seen += indices.count
             correct += MLP.correctCount(MLP.predictedClasses(f.probabilities), labels)

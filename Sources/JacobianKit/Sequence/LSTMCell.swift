@@ -22,6 +22,10 @@ public struct LSTMCell: VectorMap {
         guard inputSize > 0, hidden > 0 else {
             throw JacobianError.invalidArgument("lstm-cell needs an input size D > 0 and a hidden size H > 0.")
         }
+        let u = try CheckedSize.sum([inputSize, hidden], "lstm-cell's [x, h]")
+        let gate = try CheckedSize.sum([CheckedSize.product(u, hidden, "lstm-cell's W_f"), hidden], "lstm-cell's gate")
+        _ = try CheckedSize.sum([u, hidden, CheckedSize.product(4, gate, "lstm-cell's gates"), hidden],
+                                "lstm-cell's input")
         self.inputSize = inputSize
         self.hidden = hidden
     }

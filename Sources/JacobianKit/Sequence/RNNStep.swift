@@ -16,6 +16,8 @@ public struct RNNStep: VectorMap {
         guard inputSize > 0, hidden > 0 else {
             throw JacobianError.invalidArgument("rnn-step needs an input size D > 0 and a hidden size H > 0.")
         }
+        _ = try CheckedSize.sum([inputSize, hidden, CheckedSize.product(inputSize, hidden, "rnn-step's W_xh"),
+                                 CheckedSize.product(hidden, hidden, "rnn-step's W_hh"), hidden], "rnn-step's input")
         self.inputSize = inputSize
         self.hidden = hidden
     }

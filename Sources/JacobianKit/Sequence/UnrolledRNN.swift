@@ -37,17 +37,24 @@ public struct UnrolledRNN: VectorMap {
             throw JacobianError.invalidArgument("rnn needs an input size D > 0, a hidden size H > 0, T > 0 time steps "
                 + "and at least 2 classes.")
         }
+        let (d, h, k) = (inputSize, hidden, classes)
+        _ = try CheckedSize.sum([CheckedSize.product(d, h, "rnn's W_xh"), CheckedSize.product(h, h, "rnn's W_hh"), h,
+                                 CheckedSize.product(h, k, "rnn's V"), k], "rnn's parameter vector")
         self.inputSize = inputSize
         self.hidden = hidden
         self.classes = classes
         self.steps = steps
-        inputs = try constants.uniform("x", count: steps * inputSize, -1, 1)
-        labels = try constants.take("y", count: steps) { rng in (0..<steps).map { _ in Double(rng.next() % UInt64(classes)) } }
-            .map { Int($0) }
-        initialState = try constants.uniform("h0", count: hidden, -0.5, 0.5)
-        if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
-            throw JacobianError.invalidArgument("rnn labels must be 0…\(classes - 1), but one is \(bad).")
+        inputs = try constants.uniform("x", count: try CheckedSize.product(steps, inputSize, "rnn's inputs x"), -1, 1)
+        let y = try constants.take("y", count: steps) { rng in
+            (0..<steps).map { _ in Double(rng.next() % UInt64(classes)) }
         }
+        // Checked as numbers before any conversion to Int: 1e300 or 1.7 is an error, not a trap or a silent 1.
+        if let bad = y.firstIndex(where: { !($0 >= 0 && $0 < Double(classes) && $0 == $0.rounded()) }) {
+            throw JacobianError.invalidArgument(
+                "rnn labels y must be whole numbers 0…\(classes - 1), but label \(bad + 1) is \(y[bad]).")
+        }
+        labels = y.map { Int($0) }
+        initialState = try constants.uniform("h0", count: hidden, -0.5, 0.5)
     }
 
     /// The parameters' slices of θ: W_xh (D×H), W_hh (H×H), b, V (H×K), c.

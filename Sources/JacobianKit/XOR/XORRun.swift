@@ -9,9 +9,7 @@ public enum XORWeights {
 
     /// The network stored in `path`; a missing file, bad JSON or wrong shapes are one-sentence errors.
     public static func load(_ path: String) throws -> XORNetwork {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JacobianError.badFile("Cannot read --init file '\(path)': no such readable file.")
-        }
+        let data = Data(try InputFile.read(path, what: "Cannot read --init file '\(path)'", limit: 1 << 20))
         let file: File
         do {
             file = try JSONDecoder().decode(File.self, from: data)
@@ -20,9 +18,10 @@ public enum XORWeights {
                 "--init file '\(path)' is not a JSON object with \"theta1\" (4 rows of 3 numbers) and \"theta2\" (1 row of 5 numbers).")
         }
         guard file.theta1.count == 4, file.theta1.allSatisfy({ $0.count == 3 }),
-              file.theta2.count == 1, file.theta2[0].count == 5 else {
+              file.theta2.count == 1, file.theta2[0].count == 5,
+              (file.theta1 + file.theta2).joined().allSatisfy(\.isFinite) else {
             throw JacobianError.badFile(
-                "--init file '\(path)' must give theta1 as 4 rows of 3 numbers and theta2 as 1 row of 5 numbers.")
+                "--init file '\(path)' must give theta1 as 4 rows of 3 finite numbers and theta2 as 1 row of 5.")
         }
         return try XORNetwork(theta1: Matrix(file.theta1), theta2: Matrix(file.theta2))
     }
@@ -66,6 +65,7 @@ extension XORTrainer {
         let sample = max(1, iterations / 200)
         for i in 1...iterations {
             error = iterate()
+            guard error.isFinite else { throw TrainingDivergence.error(loss: error, iteration: i) }
             if i % every == 0 { report(i, error) }
             if i % sample == 0 || i == 1 { curve.append(CurvePoint(x: Double(i), loss: error)) }
         }
