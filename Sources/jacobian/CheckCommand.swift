@@ -57,6 +57,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print error against h, from 1e-1 to 1e-12, for the worst entry.")
     var steps = false
 
+    @OptionGroup var graph: GraphOption
+
     @Flag(help: "Explain how the map's Jacobian is built (the BPTT recursion for rnn).")
     var explain = false
 
@@ -91,6 +93,7 @@ struct CheckCommand: ParsableCommand {
                 return
             }
             if let path = point.npy { try OutputPath.ensureWritable(path) }
+            try graph.prepare(json: point.json)
             let (map, x) = try point.resolve()
             var report = try checker.run(map, at: x)
             if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
@@ -107,6 +110,7 @@ struct CheckCommand: ParsableCommand {
                 Output.line()
             }
             if point.json { try Output.json(report) } else { CheckText.print(report, map: map, random: point.at.isEmpty, seed: point.seed) }
+            try graph.draw(map, at: x, layout: point.layout, failing: report.passed ? nil : checker)
         }
         if !passed { throw ExitCode(1) }
     }
