@@ -3,7 +3,7 @@
 public struct Notes000Lesson: NotesLesson {
     public let name = "notes-000"
     public let note = "000"
-    public let summary = "note 000: layouts, activations, softmax + cross-entropy, one hidden layer; 13 slips"
+    public let summary = "note 000: layouts, activations, softmax + cross-entropy, one hidden layer; 14 slips"
 
     /// The lesson.
     public init() {}

@@ -5,7 +5,7 @@ import Foundation
 public struct Notes001Lesson: NotesLesson {
     public let name = "notes-001"
     public let note = "001"
-    public let summary = "note 001: differentials, trace tricks as Jacobians, the whole 6-5-6 check; 8 slips"
+    public let summary = "note 001: differentials, trace tricks as Jacobians, the whole 6-5-6 check; 9 slips"
 
     /// The lesson.
     public init() {}

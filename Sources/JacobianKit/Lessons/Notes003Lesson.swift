@@ -5,7 +5,7 @@ import Foundation
 public struct Notes003Lesson: NotesLesson {
     public let name = "notes-003"
     public let note = "003"
-    public let summary = "note 003: layouts, the 3-layer MSE net's δ recursion, RNN, LSTM gates; 17 slips"
+    public let summary = "note 003: layouts, the 3-layer MSE net's δ recursion, RNN, LSTM gates; 14 slips (+3: lstm)"
 
     /// The lesson.
     public init() {}

@@ -150,7 +150,8 @@ public struct Notes004Lesson: NotesLesson {
                    detail: "\(TextFormat.number(before, digits: 6)) → \(TextFormat.number(onlyT1, digits: 6)) (θ⁽¹⁾ only), "
                    + "\(TextFormat.number(both, digits: 6)) (both)")
         log.say("")
-        log.say("The notes print no training run. 'jacobian xor' trains the corrected listing; its trajectory")
-        log.say("is this tool's run with a fixed seed, not a number from the notes.")
+        log.say("The notes fix no seed and print no training run. 'jacobian xor --init fixtures/xor/notes-seed0.json'")
+        log.say("starts from the weights np.random.seed(0) gives the listing and reproduces our NumPy run of the")
+        log.say("corrected listing; those errors are ours, not numbers from the notes.")
     }
 }
