@@ -71,6 +71,9 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("--atol and --rtol must be non-negative numbers.")
         }
         if let k = directions, k <= 0 { throw ValidationError("--directions must be a positive whole number, but got \(k).") }
+        if graph.path != nil, directions != nil || point.map == "all" {
+            throw ValidationError("--graph draws one expression's check; it does not go with --directions or 'all'.")
+        }
     }
 
     func run() throws {

@@ -60,5 +60,7 @@ struct GraphCommandLineTests {
         let missing = try jacobian("eval", "sin(x)", "--at", "1", "--graph", "/nonexistent-folder/g.svg")
         #expect(missing.status == 64 && missing.stderr.contains("does not exist"))
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent-folder/g.svg"))
+        let directions = try jacobian("check", "sin(x)", "--at", "1", "--directions", "2", "--graph", "-")
+        #expect(directions.status == 64 && directions.stderr.contains("does not go with --directions"))
     }
 }
