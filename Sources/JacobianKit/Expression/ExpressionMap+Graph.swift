@@ -147,7 +147,7 @@ extension ExpressionMap {
                 }
                 let (r, c) = layout == .numerator ? (j.rows, j.columns) : (j.columns, j.rows)
                 edges.append(.init(from: n.arguments[p], to: k, jacobian: "\(r)×\(c) \(j.structureName)",
-                                   formula: formula(k, p)))
+                                   formula: named(formula(k, p))))
             }
         }
         // Variables and numbers sit one layer before their first consumer, so no edge crosses a layer's boxes.
@@ -159,6 +159,26 @@ extension ExpressionMap {
                                   depth: depth[$0.id]) }
         let failing = try checker.flatMap { try failingNode(at: x, checker: $0) }
         return GraphDrawing(title: "\(name) — \(layout.rawValue) layout", nodes: nodes, edges: edges, failing: failing)
+    }
+
+    /// A formula with each "#k" written as node k's text when that is short (a name or a number).
+    private func named(_ formula: String) -> String {
+        var out = "", digits = "", inReference = false
+        func flush() {
+            if inReference, let k = Int(digits), graph.nodes.indices.contains(k), graph.nodes[k].label.count <= 12 {
+                out += graph.nodes[k].label
+            } else if inReference {
+                out += "#" + digits
+            }
+            (digits, inReference) = ("", false)
+        }
+        for ch in formula {
+            if inReference, ch.isNumber { digits.append(ch); continue }
+            flush()
+            if ch == "#" { inReference = true } else { out.append(ch) }
+        }
+        flush()
+        return out
     }
 
     /// The first node whose sub-expression, as a map of the inputs it uses, fails `checker` at x.
