@@ -62,6 +62,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print error against h, from 1e-1 to 1e-12, for the worst entry.")
     var steps = false
 
+    @OptionGroup var graph: GraphOption
+
     @Flag(help: "Explain how the map's Jacobian is built (the BPTT recursion for rnn).")
     var explain = false
 
@@ -102,6 +104,9 @@ struct CheckCommand: ParsableCommand {
         }
         if let k = directions, k <= 0 { throw ValidationError("--directions must be a positive whole number, but got \(k).") }
         try ensureOutputsWritten()
+        if graph.path != nil, directions != nil || point.map == "all" {
+            throw ValidationError("--graph draws one expression's check; it does not go with --directions or 'all'.")
+        }
     }
 
     func run() throws {
@@ -133,6 +138,7 @@ struct CheckCommand: ParsableCommand {
                 return
             }
             if let path = point.npy { try OutputPath.ensureWritable(path) }
+            try graph.prepare(json: point.json)
             let (map, x) = try point.resolve(.check(method: method, json: point.json, npy: point.npy != nil))
             var report = try checker.run(map, at: x)
             if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
@@ -155,6 +161,7 @@ struct CheckCommand: ParsableCommand {
                 report.textLines(pointNote: note, width: Terminal.width).forEach { Output.line($0) }
             }
             try NonFinite.ensureFinite(report)
+            try graph.draw(map, at: x, layout: point.layout, failing: report.passed ? nil : checker)
         }
         if !passed { throw ExitCode(1) }
     }

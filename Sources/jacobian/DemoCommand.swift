@@ -14,6 +14,8 @@ struct DemoCommand: ParsableCommand {
           jacobian demo
           jacobian demo softmax
           jacobian demo chain --pause
+          jacobian demo --notes 003
+          jacobian demo gradient-descent --lr 0.1 --at 1,1 --steps 10
         """)
 
     @OptionGroup var colorOption: ColorOption
@@ -24,16 +26,44 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Wait for Enter between steps (only when standard input is a terminal).")
     var pause = false
 
+    @Option(help: "List the lessons for one note, 000…004 (the notes in shared/seeds).")
+    var notes: String?
+
+    @Option(help: "gradient-descent: the step size α (the notes: 0.01).")
+    var lr: Double?
+
+    @Option(help: "gradient-descent: the start x1,x2 (the notes: 1,1).")
+    var at: String?
+
+    @Option(help: "gradient-descent: how many iterates to show (the notes: 6).")
+    var steps: Int?
+
     func run() throws {
         guard let topic else {
-            Output.line("lessons (run one with 'jacobian demo NAME'):")
-            let width = Lessons.all.map(\.name.count).max() ?? 0
-            for l in Lessons.all { Output.line("  " + l.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + l.summary) }
+            var lessons = Lessons.all
+            try Output.reportingErrors {
+                guard lr == nil, at == nil, steps == nil else {
+                    throw JacobianError.invalidArgument("--lr, --at and --steps go with a lesson: demo gradient-descent --lr 0.1.")
+                }
+                if let notes { lessons = try Lessons.forNote(notes) }
+            }
+            Output.line(notes == nil ? "lessons (run one with 'jacobian demo NAME'):"
+                                     : "lessons for note \(String(format: "%03d", Int(notes!.prefix { $0.isNumber }) ?? 0)):")
+            let width = lessons.map(\.name.count).max() ?? 0
+            for l in lessons { Output.line("  " + l.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + l.summary) }
             return
         }
         var status: Int32 = 0
         try Output.reportingErrors {
-            let lesson = try Lessons.named(topic)
+            guard notes == nil else { throw JacobianError.invalidArgument("--notes lists lessons; give it without a topic.") }
+            var lesson = try Lessons.named(topic)
+            if lr != nil || at != nil || steps != nil {
+                guard topic == "gradient-descent" else {
+                    throw JacobianError.invalidArgument("--lr, --at and --steps apply to the gradient-descent lesson only.")
+                }
+                let start = try at.map { try Arguments.point($0).values } ?? [1, 1]
+                lesson = try GradientDescentLesson(rate: lr ?? 0.01, start: start, steps: steps ?? 6)
+            }
             let interactive = pause && isatty(STDIN_FILENO) == 1
             let log = LessonLog(emit: { Output.line($0) }, pause: {
                 guard interactive else { return }

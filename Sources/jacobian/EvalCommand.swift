@@ -26,6 +26,8 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var point: PointOptions
 
+    @OptionGroup var graph: GraphOption
+
     @Flag(help: "For an expression: print its graph, each node's Jacobians, and the accumulation with its costs.")
     var explain = false
 
@@ -53,8 +55,10 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         try Output.reportingErrors {
             if let path = point.npy { try OutputPath.ensureWritable(path) }
+            try graph.prepare(json: point.json)
             let (map, x) = try point.resolve(.evaluation(json: point.json, npy: point.npy != nil))
             let layout = point.layout
+            try graph.draw(map, at: x, layout: layout, first: true)
             var value: [Double], jacobian: Jacobian, order: ChainOrder?, factors: [String]?
             if let p = map as? Pipeline {
                 let c = try p.chain(at: x, layout: layout)

@@ -348,7 +348,8 @@ struct CommandLineTests {
     }
 
     @Test("each lesson's text, numbers included, matches its golden transcript",
-          arguments: ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor", "rnn"])
+          arguments: ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor", "rnn",
+                     "notes-000", "notes-001", "notes-002", "notes-003", "notes-004", "lstm"])
     func goldenLessons(topic: String) throws {
         let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("fixtures/golden/demo-\(topic).txt")
@@ -363,7 +364,8 @@ struct CommandLineTests {
     func demoList() throws {
         let r = try jacobian("demo")
         #expect(r.status == 0)
-        for topic in ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor", "rnn"] { #expect(r.stdout.contains("  \(topic)")) }
+        for topic in ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor", "rnn",
+                     "notes-000", "notes-001", "notes-002", "notes-003", "notes-004", "lstm"] { #expect(r.stdout.contains("  \(topic)")) }
     }
 
     @Test("check rnn --explain shows the BPTT recursion as products of step Jacobians; rnn and lstm-cell pass")

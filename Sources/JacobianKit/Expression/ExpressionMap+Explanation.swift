@@ -33,7 +33,7 @@ extension ExpressionMap {
         return lines
     }
 
-    private func operationName(_ n: ComputationGraph.Node) -> String {
+    func operationName(_ n: ComputationGraph.Node) -> String {
         switch n.operation {
         case .variable: return "variable"
         case .number: return "number"
@@ -56,7 +56,7 @@ extension ExpressionMap {
     }
 
     /// The local Jacobian's formula, in the argument's own names.
-    private func formula(_ k: Int, _ p: Int) -> String {
+    func formula(_ k: Int, _ p: Int) -> String {
         let n = graph.nodes[k]
         let arg = { (i: Int) in "#\(n.arguments[i])" }
         let broadcast = graph.nodes[n.arguments[p]].shape.isScalar && !n.shape.isScalar

@@ -70,7 +70,7 @@ public enum Lessons {
     /// Every lesson with its default maps.
     public static var all: [any Lesson] {
         [LayoutsLesson(), ChainLesson(), SoftmaxLesson(), GradientDescentLesson(), MatrixCalculusLesson(), BackpropLesson(),
-         XORLesson(), RNNLesson()]
+         XORLesson(), RNNLesson()] + notesLessons
     }
 
     /// The lesson called `name`, or an error listing them.
