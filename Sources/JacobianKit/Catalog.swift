@@ -102,15 +102,15 @@ public enum Catalog {
                      definition: "x·W + b (row vectors)") { s, o, c in try makeLinear(s, o, &c, row: true) },
         CatalogEntry(name: "bias", input: .vector, signature: "R^n → R^(n+1)", parameters: "",
                      definition: "[1; x]") { s, _, _ in PrependOne(shape: s) },
-        CatalogEntry(name: "rnn-step", input: .vector, signature: "R^P → R^H", parameters: "--dim D, --hidden H; input [x, h, W_xh, W_hh, b]",
+        CatalogEntry(name: "rnn-step", input: .vector, signature: "R^P → R^H", parameters: "--dim D, --hidden-size H; input [x, h, W_xh, W_hh, b]",
                      definition: "tanh(xₜ·W_xh + hₜ₋₁·W_hh + b), rows") { s, o, _ in
             try RNNStep(inputSize: s.count, hidden: o.hidden)
         },
-        CatalogEntry(name: "rnn", input: .vector, signature: "R^P → R", parameters: "x (T×D), y (T), h0 (H); --dim D, --hidden H, --time-steps T, --classes K",
+        CatalogEntry(name: "rnn", input: .vector, signature: "R^P → R", parameters: "x (T×D), y (T), h0 (H); --dim D, --hidden-size H, --sequence-length T, --classes K",
                      definition: "Σₜ CE(softmax(hₜV + c), yₜ), hₜ = tanh(xₜW_xh + hₜ₋₁W_hh + b), rows (x·W)") { s, o, c in
             try UnrolledRNN(inputSize: s.count, hidden: o.hidden, classes: o.classes, steps: o.timeSteps, constants: &c)
         },
-        CatalogEntry(name: "lstm-cell", input: .vector, signature: "R^P → R^(2H)", parameters: "--dim D, --hidden H; input [x, h, C, W_f, b_f, W_i, b_i, W_a, b_a, W_o, b_o]",
+        CatalogEntry(name: "lstm-cell", input: .vector, signature: "R^P → R^(2H)", parameters: "--dim D, --hidden-size H; input [x, h, C, W_f, b_f, W_i, b_i, W_a, b_a, W_o, b_o]",
                      definition: "[hₜ, Cₜ]: Cₜ = Cₜ₋₁⊙f + i⊙a, hₜ = o⊙tanh Cₜ, gates σ/tanh(u·W + b), rows") { s, o, _ in
             try LSTMCell(inputSize: s.count, hidden: o.hidden)
         },

@@ -11,7 +11,7 @@ extension CheckCommand {
         }
         if directions != nil && (steps || method != .central || step != "auto") {
             throw ValidationError("--directions uses its own central step along each direction; "
-                                  + "--steps, --method and --step apply to the entry-by-entry check.")
+                                  + "--step-table, --method and --step apply to the entry-by-entry check.")
         }
         let mapOptions = point.wrt != nil || point.out != nil || point.hidden != nil || point.timeSteps != nil
             || point.classes != nil || point.slope != nil || !point.param.isEmpty

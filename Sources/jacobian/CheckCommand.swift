@@ -17,7 +17,7 @@ struct CheckCommand: ParsableCommand {
         An entry passes when |analytic − fd| ≤ 1e-6 + 1e-5·|fd| (--atol, --rtol). The defaults assume Double.
         Kinks: for maps with branches (relu, leaky-relu), an entry where x ± h straddles the kink is judged
         against the interval between its one-sided quotients, and reported as a kink.
-        --steps prints error against h (1e-1 … 1e-12) for the worst entry. --directions K checks vᵀJu for K
+        --step-table prints error against h (1e-1 … 1e-12) for the worst entry. --directions K checks vᵀJu for K
         seeded random unit pairs instead of every entry (2K evaluations; J is never formed).
         A failing pipeline is checked factor by factor and the first failing factor is named.
         Exit status: 0 pass, 1 a mismatch, 64 bad input. MAP 'all' checks every built-in map at two sizes
@@ -28,10 +28,10 @@ struct CheckCommand: ParsableCommand {
           jacobian check inverse --shape 3x3 --layout denominator
           jacobian check "linear | sigmoid | mse" --wrt W --shape 3x4 --json
           jacobian check relu --dim 3 --at 0,1e-7,-2
-          jacobian check log-softmax --dim 5 --method richardson --steps
+          jacobian check log-softmax --dim 5 --method richardson --step-table
           jacobian check softmax --dim 100000 --directions 8
-          jacobian check rnn --time-steps 5 --hidden 4 --dim 3
-          jacobian check lstm-cell --hidden 4 --dim 3
+          jacobian check rnn --sequence-length 5 --hidden-size 4 --dim 3
+          jacobian check lstm-cell --hidden-size 4 --dim 3
           jacobian check "[x1*x2, sin(x1), x2^2]" --at 1,2
           jacobian check "softmax(W*x + b)" --wrt W --shape W=3x4
           jacobian check "X*Y" --wrt X,Y --shape X=2x3 --shape Y=3x2
@@ -59,8 +59,15 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "How the reference Jacobian is approximated (see above).")
     var method: CheckMethod = .central
 
-    @Flag(help: "Print error against h, from 1e-1 to 1e-12, for the worst entry.")
-    var steps = false
+    @Flag(name: .customLong("step-table"), help: "Print error against h, from 1e-1 to 1e-12, for the worst entry.")
+    var stepTable = false
+
+    /// The spelling before the rename (it differed from --step by one letter), kept for one release.
+    @Flag(name: .customLong("steps"), help: .hidden)
+    var stepsAlias = false
+
+    /// --step-table, or its old spelling --steps.
+    var steps: Bool { stepTable || stepsAlias }
 
     @OptionGroup var graph: GraphOption
 

@@ -15,7 +15,7 @@ struct DemoCommand: ParsableCommand {
           jacobian demo softmax
           jacobian demo chain --pause
           jacobian demo --notes 003
-          jacobian demo gradient-descent --lr 0.1 --at 1,1 --steps 10
+          jacobian demo gradient-descent --lr 0.1 --at 1,1 --iterations 10
         """)
 
     @OptionGroup var colorOption: ColorOption
@@ -35,15 +35,22 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "gradient-descent: the start x1,x2 (the notes: 1,1).")
     var at: String?
 
-    @Option(help: "gradient-descent: how many iterates to show (the notes: 6).")
-    var steps: Int?
+    @Option(parsing: .unconditional, help: "gradient-descent: how many iterates to show (the notes: 6).")
+    var iterations: Int?
+
+    /// The spelling before the rename (--steps is also check's step table), kept for one release.
+    @Option(name: .customLong("steps"), parsing: .unconditional, help: .hidden)
+    var stepsAlias: Int?
+
+    /// --iterations, or its old spelling --steps.
+    var steps: Int? { iterations ?? stepsAlias }
 
     func run() throws {
         guard let topic else {
             var lessons = Lessons.all
             try Output.reportingErrors {
                 guard lr == nil, at == nil, steps == nil else {
-                    throw JacobianError.invalidArgument("--lr, --at and --steps go with a lesson: demo gradient-descent --lr 0.1.")
+                    throw JacobianError.invalidArgument("--lr, --at and --iterations go with a lesson: demo gradient-descent --lr 0.1.")
                 }
                 if let notes { lessons = try Lessons.forNote(notes) }
             }
@@ -59,7 +66,7 @@ struct DemoCommand: ParsableCommand {
             var lesson = try Lessons.named(topic)
             if lr != nil || at != nil || steps != nil {
                 guard topic == "gradient-descent" else {
-                    throw JacobianError.invalidArgument("--lr, --at and --steps apply to the gradient-descent lesson only.")
+                    throw JacobianError.invalidArgument("--lr, --at and --iterations apply to the gradient-descent lesson only.")
                 }
                 let start = try at.map { try Arguments.point($0).values } ?? [1, 1]
                 lesson = try GradientDescentLesson(rate: lr ?? 0.01, start: start, steps: steps ?? 6)

@@ -2,7 +2,7 @@ import JacobianKit
 
 extension PointOptions {
     /// Throws one sentence (exit 64, no usage dump) when an option was given that no stage of `map` uses
-    /// (--hidden on softmax), or when --param sets the variable a linear stage is differentiated with respect to
+    /// (--hidden-size on softmax), or when --param sets the variable a linear stage is differentiated with respect to
     /// (its value is the point).
     func ensureOptionsUsed(by map: any VectorMap) throws {
         let stages = (map as? Pipeline)?.stages ?? [map]
@@ -10,8 +10,8 @@ extension PointOptions {
         let rules: [(option: String, given: Bool, users: [String])] = [
             ("--wrt", wrt != nil, ["linear", "linear-row"]),
             ("--out", out != nil, ["linear", "linear-row"]),
-            ("--hidden", hidden != nil, ["rnn", "rnn-step", "lstm-cell"]),
-            ("--time-steps", timeSteps != nil, ["rnn"]),
+            ("--hidden-size", hidden != nil, ["rnn", "rnn-step", "lstm-cell"]),
+            ("--sequence-length", timeSteps != nil, ["rnn"]),
             ("--classes", classes != nil, ["rnn"]),
             ("--slope", slope != nil, ["leaky-relu"]),
         ]

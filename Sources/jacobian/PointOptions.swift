@@ -44,11 +44,24 @@ struct PointOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Negative-side slope of leaky-relu (default 0.01).")
     var slope: Double?
 
-    @Option(parsing: .unconditional, help: "Hidden size of rnn, rnn-step and lstm-cell (default 4).")
-    var hidden: Int?
+    @Option(name: .customLong("hidden-size"), parsing: .unconditional,
+            help: "State size H of rnn, rnn-step and lstm-cell (default 4). (mnist's --hidden lists layers.)")
+    var hiddenSize: Int?
 
-    @Option(name: .customLong("time-steps"), parsing: .unconditional, help: "Sequence length T of rnn (default 5).")
-    var timeSteps: Int?
+    @Option(name: .customLong("sequence-length"), parsing: .unconditional,
+            help: "Sequence length T of rnn (default 5).")
+    var sequenceLength: Int?
+
+    // The spellings before the renames, kept for one release: --hidden and --time-steps.
+    @Option(name: .customLong("hidden"), parsing: .unconditional, help: .hidden)
+    var hiddenAlias: Int?
+    @Option(name: .customLong("time-steps"), parsing: .unconditional, help: .hidden)
+    var timeStepsAlias: Int?
+
+    /// --hidden-size, or its old spelling --hidden.
+    var hidden: Int? { hiddenSize ?? hiddenAlias }
+    /// --sequence-length, or its old spelling --time-steps.
+    var timeSteps: Int? { sequenceLength ?? timeStepsAlias }
 
     @Option(parsing: .unconditional, help: "Output classes of rnn (default 3).")
     var classes: Int?
@@ -73,9 +86,12 @@ struct PointOptions: ParsableArguments {
         for a in at { _ = try Arguments.point(a) }
         for p in param { _ = try Arguments.parameter(p) }
         if let s = slope, !s.isFinite { throw ValidationError("--slope must be a finite number.") }
-        if let h = hidden, h <= 0 { throw ValidationError("--hidden must be a positive whole number, but got \(h).") }
+        if hiddenSize != nil && hiddenAlias != nil || sequenceLength != nil && timeStepsAlias != nil {
+            throw ValidationError("Give --hidden-size and --sequence-length once each (--hidden and --time-steps are their old names).")
+        }
+        if let h = hidden, h <= 0 { throw ValidationError("--hidden-size must be a positive whole number, but got \(h).") }
         if let t = timeSteps, t <= 0 {
-            throw ValidationError("--time-steps must be a positive whole number, but got \(t).")
+            throw ValidationError("--sequence-length must be a positive whole number, but got \(t).")
         }
         if let k = classes, k < 2 { throw ValidationError("--classes must be at least 2, but got \(k).") }
     }
@@ -161,8 +177,8 @@ struct PointOptions: ParsableArguments {
     /// An expression bound to the flags: named sizes, --wrt, --param constants, and the point.
     private func resolveExpression(_ work: Workload) throws -> (map: any VectorMap, point: [Double]) {
         let expression = try Expression(map)
-        for (option, given) in [("--out", out != nil), ("--slope", slope != nil), ("--hidden", hidden != nil),
-                                ("--time-steps", timeSteps != nil), ("--classes", classes != nil)] where given {
+        for (option, given) in [("--out", out != nil), ("--slope", slope != nil), ("--hidden-size", hidden != nil),
+                                ("--sequence-length", timeSteps != nil), ("--classes", classes != nil)] where given {
             throw ValidationError("\(option) is an option of built-in maps and is not used by an expression; "
                 + "an expression's sizes come from its variables (--dim NAME=N, --shape NAME=RxC).")
         }

@@ -171,7 +171,8 @@ struct CommandLineTests {
         (["mnist", "--load", "/nonexistent/m.jcb", "--epochs", "0"], "Cannot load '/nonexistent/m.jcb'"),
         (["mnist", "--activation", "softplus"], "relu"),
         (["demo", "fourier"], "There is no lesson 'fourier'"),
-        (["check", "rnn", "--time-steps", "0"], "--time-steps must be a positive whole number"),
+        (["check", "rnn", "--time-steps", "0"], "--sequence-length must be a positive whole number"),
+        (["check", "rnn", "--sequence-length", "5", "--time-steps", "5"], "once each"),
         (["check", "rnn", "--classes", "1"], "--classes must be at least 2"),
         (["check", "softmax | rnn", "--dim", "3"], "rnn can only start a pipeline"),
         (["check", "softmax | lstm-cell", "--dim", "3"], "lstm-cell can only start a pipeline"),
@@ -263,7 +264,7 @@ struct CommandLineTests {
         // ArgumentParser re-wraps the text, so compare with runs of white space collapsed.
         let help = try jacobian("check", "--help").stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for text in ["central", "2n evaluations", "O(h²)", "richardson", "6n evaluations", "O(h⁶)", "complex-step",
-                     "n complex evaluations", "--steps", "--directions"] {
+                     "n complex evaluations", "--step-table", "--directions"] {
             #expect(help.contains(text), "\(text)")
         }
     }

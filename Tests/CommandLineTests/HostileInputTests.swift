@@ -275,7 +275,7 @@ struct HostileInputTests {
         (["check", "linear", "--param", "x=1,2,3,4"], "--param x sets the variable 'linear' is differentiated"),
         (["eval", "linear", "--wrt", "W", "--shape", "3x4", "--param", "W=1,2,3,4,5,6,7,8,9,10,11,12"],
          "--param W sets"),
-        (["check", "softmax", "--hidden", "3"], "--hidden is not used by 'softmax'; it applies to rnn, rnn-step and"),
+        (["check", "softmax", "--hidden", "3"], "--hidden-size is not used by 'softmax'; it applies to rnn, rnn-step and"),
         (["eval", "softmax", "--wrt", "W"], "--wrt is not used by 'softmax'"),
         (["check", "sigmoid | mse", "--out", "3"], "--out is not used by 'sigmoid | mse'"),
         (["check", "relu", "--slope", "0.2"], "--slope is not used by 'relu'"),

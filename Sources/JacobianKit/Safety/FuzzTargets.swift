@@ -6,8 +6,24 @@ import Foundation
 public enum FuzzTargets {
     /// The targets by name, as `scripts/fuzz` and the regression tests call them.
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
-        "pipeline": pipeline, "idx": idx, "modelfile": modelFile,
+        "pipeline": pipeline, "idx": idx, "modelfile": modelFile, "expression": expression,
     ]
+
+    /// An expression (bytes after the first), with the first byte as the size of its first variable when given
+    /// (bit 7): parsed, bound, evaluated with its Jacobian, its symbolic form and, for a scalar, its Hessian.
+    public static func expression(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return }
+        let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+        guard let parsed = try? Expression(text) else { return }
+        var bindings = ExpressionBindings(seed: UInt64(first))
+        if first & 0x80 != 0, let v = parsed.variables.first { bindings.shapes[v] = .vector(Int(first % 8) + 1) }
+        guard let map = try? parsed.map(bindings), map.inputShape.count <= 64, map.outputShape.count <= 64 else { return }
+        var rng = SplitMix64(seed: UInt64(first))
+        let x = map.samplePoint(using: &rng)
+        _ = try? map.evaluate(at: x, layout: first & 1 == 0 ? .numerator : .denominator)
+        _ = map.symbolicJacobian()?.values(at: x)
+        if map.outputShape.count == 1 && map.inputShape.count <= 8 { _ = try? HessianCheck.run(map, at: x) }
+    }
 
     /// A map or pipeline string (bytes after the first) for an input size from the first byte: built, and
     /// evaluated at its sample point when small.
