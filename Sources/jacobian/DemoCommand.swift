@@ -20,7 +20,7 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var colorOption: ColorOption
 
-    @Argument(help: "The lesson to run (omit to list them).")
+    @Argument(help: "The lesson to run (omit to list them).", completion: .list(Lessons.names))
     var topic: String?
 
     @Flag(help: "Wait for Enter between steps (only when standard input is a terminal).")

@@ -67,6 +67,9 @@ public protocol Lesson {
 
 /// The lessons, in teaching order.
 public enum Lessons {
+    /// Every lesson's name, for completion and suggestions.
+    public static var names: [String] { all.map(\.name) }
+
     /// Every lesson with its default maps.
     public static var all: [any Lesson] {
         [LayoutsLesson(), ChainLesson(), SoftmaxLesson(), GradientDescentLesson(), MatrixCalculusLesson(), BackpropLesson(),
@@ -76,8 +79,14 @@ public enum Lessons {
     /// The lesson called `name`, or an error listing them.
     public static func named(_ name: String) throws -> any Lesson {
         if let l = all.first(where: { $0.name == name }) { return l }
+        let names = all.map(\.name)
+        let scored = names.map { ($0, editDistance($0, name.lowercased())) }.min { $0.1 < $1.1 }
+        if let (best, d) = scored, d <= max(2, min(3, name.count / 3)) {
+            throw JacobianError.invalidArgument(
+                "There is no lesson '\(name)'. Did you mean '\(best)'? Run 'jacobian demo' to list the lessons.")
+        }
         throw JacobianError.invalidArgument(
-            "There is no lesson '\(name)'; the lessons are: \(all.map(\.name).joined(separator: ", ")) (see 'jacobian demo').")
+            "There is no lesson '\(name)'; the lessons are: \(names.joined(separator: ", ")) (see 'jacobian demo').")
     }
 }
 

@@ -29,7 +29,9 @@ extension CheckReport {
                 out("\(b.name) = " + (v.count == 1 ? TextFormat.number(v[0], digits: 10) : TextFormat.vector(v)))
             }
         } else {
-            out("x = \(TextFormat.vector(r.input))" + note)
+            // When a constant is itself called x (rnn's sequence, linear --wrt W), the point is not.
+            let label = r.constants.contains { $0.name == "x" } ? "point" : "x"
+            out("\(label) = \(TextFormat.vector(r.input))" + note)
         }
         for c in r.constants { out("\(c.name) = \(TextFormat.vector(c.values))") }
         if let o = r.chainOrder { out("chain: J = \(r.formula), multiplied \(o.explanation(in: r.layout))") }
