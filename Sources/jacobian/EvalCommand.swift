@@ -28,6 +28,9 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var graph: GraphOption
 
+    @Flag(help: "Print the whole Jacobian, every row and column, however wide.")
+    var full = false
+
     @Flag(help: "For an expression: print its graph, each node's Jacobians, and the accumulation with its costs.")
     var explain = false
 
@@ -91,7 +94,12 @@ struct EvalCommand: ParsableCommand {
             }
             let name = layout == .numerator ? "J" : "Jᵀ"
             Output.line("\(name) (\(dense.rows)×\(dense.columns), \(jacobian.structureName); J = \(map.formula)):")
-            Output.line(Output.matrix(dense))
+            // The whole matrix with --full; otherwise up to 24 rows and the columns that fit the terminal.
+            if full {
+                Output.line(TextFormat.matrix(dense, maxRows: dense.rows, maxColumns: dense.columns), wrap: false)
+            } else {
+                Output.line(Output.matrix(dense, maxRows: 24, maxColumns: dense.columns))
+            }
             try NonFinite.ensureFinite(value: value, jacobian: dense.elements, map: map.name)
             guard let e = map as? ExpressionMap else { return }
             if let s = e.symbolicJacobian() { Output.symbolic(s, map: e, at: x, numerator: jacobian.dense(in: layout)) }

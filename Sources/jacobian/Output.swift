@@ -7,9 +7,11 @@ import JacobianKit
 enum Output {
     /// Prints to standard output, marks coloured when colour is on.
     /// Lines longer than the terminal are wrapped at word boundaries (matrices are already cut to fit).
-    static func line(_ s: String = "") {
+    /// With `wrap: false` (eval --full) a line is printed whole however wide.
+    static func line(_ s: String = "", wrap: Bool = true) {
         for piece in s.split(separator: "\n", omittingEmptySubsequences: false) {
-            for l in TextFormat.wrap(String(piece), width: Terminal.width) { print(colour ? highlight(l) : l) }
+            let lines = wrap ? TextFormat.wrap(String(piece), width: Terminal.width) : [String(piece)]
+            for l in lines { print(colour ? highlight(l) : l) }
         }
     }
 

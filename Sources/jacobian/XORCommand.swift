@@ -57,6 +57,9 @@ struct XORCommand: ParsableCommand {
         if iters == 0 && plot != nil {
             throw ValidationError("--plot draws the loss curve of training, but --iters 0 trains nothing.")
         }
+        if iters == 0 && !explain {
+            throw ValidationError("--iters 0 trains nothing; give --iters N (the notes use 100000), or --explain to see one sample's Jacobians.")
+        }
     }
 
     struct Progress: Encodable { var iteration: Int; var error: Double }

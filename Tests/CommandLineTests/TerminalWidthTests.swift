@@ -84,3 +84,20 @@ struct ErrorFormTests {
         #expect(run.status == 64 && run.stderr.contains(message), "\(run.stderr)")
     }
 }
+
+/// `eval --full` and the default that shows the whole matrix when it fits.
+@Suite("Whole matrices")
+struct WholeMatrixTests {
+    @Test("eval shows every column when they fit, --full shows all of a wide one, xor --iters 0 is refused")
+    func full() throws {
+        let fits = try jacobian(arguments: ["eval", "softmax", "--dim", "10"], columns: 200)
+        #expect(!fits.stdout.contains("not shown"))
+        let cut = try jacobian(arguments: ["eval", "softmax", "--dim", "10"], columns: 60)
+        #expect(cut.stdout.contains("columns not shown"))
+        let whole = try jacobian(arguments: ["eval", "softmax", "--dim", "30", "--full"], columns: 60)
+        #expect(!whole.stdout.contains("not shown"))
+        #expect(whole.stdout.split(separator: "\n").filter { $0.count > 200 }.count == 30, "\(whole.stdout)")
+        let xor = try jacobian(arguments: ["xor", "--iters", "0"])
+        #expect(xor.status == 64 && xor.stderr.contains("--iters 0 trains nothing"))
+    }
+}

@@ -245,3 +245,20 @@ struct ExpressionTests {
         }
     }
 }
+
+/// Inputs the expression fuzzer found: each must finish quickly with a value or one sentence.
+@Suite("Expression fuzz findings")
+struct ExpressionFuzzFindings {
+    @Test("a stacked row whose height is known only from its use is solved, not left inconsistent (it trapped)",
+          arguments: ["i+[x']", "+i+[x9'.*xx06t]", "[1; x] + [y; 2]", "[x; y] + z"])
+    func stackedHeights(text: String) throws {
+        let e = try Expression(text)
+        let shapes = ["i": Shape.vector(4), "z": .vector(5)].filter { e.variables.contains($0.key) }
+        let map = try e.map(ExpressionBindings(shapes: shapes))
+        var rng = SplitMix64(seed: 1)
+        let x = map.samplePoint(using: &rng)
+        let j = try map.jacobian(at: x, layout: .numerator).matrix
+        let fd = try FiniteDifference.jacobian(of: map, at: x, step: .auto).jacobian
+        #expect(close(fd, j, tolerance: 1e-8), "\(text)")
+    }
+}

@@ -97,7 +97,13 @@ final class ShapeInference {
     private func unify(_ a: Int, _ b: Int, _ conflict: () -> String) throws -> Bool {
         let ra = find(a), rb = find(b)
         if ra == rb { return false }
-        if let va = bound[ra], let vb = bound[rb], va != vb { throw JacobianError.shapeMismatch(conflict()) }
+        if let va = bound[ra], let vb = bound[rb] {
+            if va != vb { throw JacobianError.shapeMismatch(conflict()) }
+            // Two roots with one value: merged, but nothing new is known (so rules that make fresh constants
+            // cannot keep reporting a change).
+            parent[rb] = ra
+            return false
+        }
         parent[rb] = ra
         bound[ra] = bound[ra] ?? bound[rb]
         return true
@@ -280,17 +286,34 @@ final class ShapeInference {
                     changed = try unify(s.columns, slots[b].columns) { self.productMismatch(k) } || changed
                 }
             case .bracket(let lengths):
-                guard value(s.rows) == nil else { continue }
-                var total = 0, at = 0, known = true
+                // [a, b, c] is a column whose height is fixed when it is built.
+                if lengths.count == 1 && lengths[0] > 1 { continue }
+                // The stacked rows add up to the result's rows: with one part unknown, that part is the rest.
+                var total = 0, at = 0
+                var unknown: [Int] = []
                 for n in lengths {
-                    let h = n > 1 ? 1 : value(slots[s.args[at]].rows)
-                    guard let h else { known = false; break }
-                    let (sum, overflow) = total.addingReportingOverflow(h)
-                    if overflow { throw JacobianError.tooLarge("\(source(s.syntax)) has more rows than can be counted.") }
-                    total = sum
+                    if n > 1 {
+                        total += 1
+                    } else if let h = value(slots[s.args[at]].rows) {
+                        let (sum, overflow) = total.addingReportingOverflow(h)
+                        if overflow { throw JacobianError.tooLarge("\(source(s.syntax)) has more rows than can be counted.") }
+                        total = sum
+                    } else {
+                        unknown.append(s.args[at])
+                    }
                     at += n
                 }
-                if known { changed = try unify(s.rows, constant(total)) { "" } || changed }
+                let clash = { "the rows of \(self.source(s.syntax)) add up to \(total), but it is used as \(self.describe(k))" }
+                if unknown.isEmpty {
+                    if let rows = value(s.rows) {
+                        if rows != total { throw JacobianError.shapeMismatch(clash()) }
+                    } else {
+                        changed = try unify(s.rows, constant(total), clash) || changed
+                    }
+                } else if unknown.count == 1, let rows = value(s.rows) {
+                    guard rows > total else { throw JacobianError.shapeMismatch(clash()) }
+                    changed = try unify(slots[unknown[0]].rows, constant(rows - total), clash) || changed
+                }
             case .call(let f, _):
                 switch f.kind {
                 case .square, .squareToScalar:
