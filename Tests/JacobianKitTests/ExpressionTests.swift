@@ -250,7 +250,7 @@ struct ExpressionTests {
 @Suite("Expression fuzz findings")
 struct ExpressionFuzzFindings {
     @Test("a stacked row whose height is known only from its use is solved, not left inconsistent (it trapped)",
-          arguments: ["i+[x']", "+i+[x9'.*xx06t]", "[1; x] + [y; 2]", "[x; y] + z"])
+          arguments: ["i+[x']", "+i+[x9'.*xx06t]"])
     func stackedHeights(text: String) throws {
         let e = try Expression(text)
         let shapes = ["i": Shape.vector(4), "z": .vector(5)].filter { e.variables.contains($0.key) }
