@@ -65,14 +65,22 @@ public enum TextFormat {
     /// With `width`, as many columns are shown as fit in that many characters (at least one), the rest counted.
     public static func matrix(rows: Int, columns: Int, maxRows: Int, maxColumns: Int, indent: String,
                               width: Int? = nil, entry: (Int, Int) -> Double) -> String {
-        var limit = maxColumns
-        while true {
-            let text = grid(rows: rows, columns: columns, maxRows: maxRows, maxColumns: limit, indent: indent,
-                            entry: entry)
-            guard let width, limit > 1,
-                  text.split(separator: "\n").contains(where: { visibleCount(String($0)) > width }) else { return text }
-            limit -= 1
+        func render(_ limit: Int) -> String {
+            grid(rows: rows, columns: columns, maxRows: maxRows, maxColumns: limit, indent: indent, entry: entry)
         }
+        func fits(_ text: String, _ width: Int) -> Bool {
+            !text.split(separator: "\n").contains { visibleCount(String($0)) > width }
+        }
+        guard let width else { return render(maxColumns) }
+        // Every shown column takes at least two characters, so no more than width/2 can fit; then the widest
+        // count that fits, by bisection (fewer columns never make a line wider).
+        var lo = 1, hi = max(1, min(maxColumns, columns, width / 2 + 1))
+        if fits(render(hi), width) { return render(hi) }
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if fits(render(mid), width) { lo = mid } else { hi = mid }
+        }
+        return render(lo)
     }
 
     /// Characters a terminal shows for `s`: ANSI colour sequences take no room.
