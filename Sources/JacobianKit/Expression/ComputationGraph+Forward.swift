@@ -122,32 +122,10 @@ extension ComputationGraph {
         switch f {
         case .sum: return [a[0].reduce(.zero, +)]
         case .mean: return [a[0].reduce(.zero, +) / T(constant: Double(a[0].count))]
-        case .mse:
-            var s = T.zero
-            for i in a[0].indices { let r = a[0][i] - a[1][i]; s = s + r * r }
-            return [s / T(constant: 2)]
-        case .cross_entropy:
-            var s = T.zero
-            for i in a[0].indices {
-                guard a[0][i].realPart > 0 else { throw domain("cross_entropy takes log p, but p_\(i) = \(a[0][i].realPart)") }
-                s = s - a[1][i] * T.log(a[0][i])
-            }
-            return [s]
-        case .binary_cross_entropy:
-            var s = T.zero
-            for i in a[0].indices {
-                let p = a[0][i]
-                guard p.realPart > 0 && p.realPart < 1 else {
-                    throw domain("binary_cross_entropy takes log p and log(1 − p), but p_\(i) = \(p.realPart)")
-                }
-                s = s - a[1][i] * T.log(p) - (1 - a[1][i]) * T.log(1 - p)
-            }
-            return [s]
-        case .softmax_ce:
-            let lse = logSumExp(a[0])
-            var s = T.zero
-            for i in a[0].indices { s = s - a[1][i] * (a[0][i] - lse) }
-            return [s]
+        case .mse: return [MeanSquaredError.loss(a[0], a[1])]
+        case .cross_entropy: return [try CrossEntropy.loss(a[0], a[1])]
+        case .binary_cross_entropy: return [try BinaryCrossEntropy.loss(a[0], a[1])]
+        case .softmax_ce: return [SoftmaxCrossEntropy.loss(a[0], a[1])]
         case .hinge:
             let c = hingeClass(a[1].map(\.realPart))
             var s = T.zero
@@ -159,12 +137,6 @@ extension ComputationGraph {
         default:
             preconditionFailure("\(f.rawValue) is a built-in map stage")
         }
-    }
-
-    /// log Σ exp(z) with the largest real part taken out first, so nothing overflows.
-    static func logSumExp<T: GraphScalar>(_ z: [T]) -> T {
-        let m = T(constant: z.map(\.realPart).max() ?? 0)
-        return m + T.log(z.reduce(T.zero) { $0 + T.exp($1 - m) })
     }
 
     /// The class a hinge target names: the index of its largest entry (the 1 of a one-hot y).

@@ -84,10 +84,10 @@ extension ComputationGraph {
             return x.indices.map { -a[1][$0] / x[$0] + (1 - a[1][$0]) / (1 - x[$0]) }
         case (.binary_cross_entropy, _): return x.map { Foundation.log(1 - $0) - Foundation.log($0) }
         case (.softmax_ce, 0):
-            let lse = logSumExp(x), total = a[1].reduce(0, +)
+            let lse = Double.logSumExp(x), total = a[1].reduce(0, +)
             return x.indices.map { Foundation.exp(x[$0] - lse) * total - a[1][$0] }
         case (.softmax_ce, _):
-            let lse = logSumExp(x)
+            let lse = Double.logSumExp(x)
             return x.map { lse - $0 }
         case (.hinge, 0):
             let c = hingeClass(a[1])

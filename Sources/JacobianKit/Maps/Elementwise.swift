@@ -1,3 +1,4 @@
+import RealModule
 import Foundation
 
 /// A scalar function applied to every coordinate; its Jacobian is diagonal: J = diag(f′(x)).
@@ -62,47 +63,83 @@ public struct Elementwise: VectorMap {
         }
     }
 
-    /// f(x) and f′(x) for one coordinate.
-    @inlinable
-    public static func apply(_ f: Function, _ x: Double) -> (Double, Double) {
+    /// f(x) for one coordinate, in Double or Complex: the one definition of each function.
+    static func value<T: GraphScalar>(_ f: Function, _ x: T) -> T {
         switch f {
-        case .sigmoid:
-            // 1/(1 + e^−x) as the notes write it; for x < −709 e^−x is +∞ and σ is exactly 0, never NaN.
-            let s = 1 / (1 + Foundation.exp(-x))
-            return (s, s * (1 - s))
-        case .tanh:
-            let t = Foundation.tanh(x)
-            return (t, 1 - t * t)
-        case .relu: return x > 0 ? (x, 1) : (0, 0)
-        case let .leakyRelu(slope): return x > 0 ? (x, 1) : (slope * x, slope)
-        case .exp:
-            let e = Foundation.exp(x)
-            return (e, e)
-        case .log: return (Foundation.log(x), 1 / x)
-        case .sin: return (Foundation.sin(x), Foundation.cos(x))
-        case .cos: return (Foundation.cos(x), -Foundation.sin(x))
-        case .sqrt:
-            let r = Foundation.sqrt(x)
-            return (r, 0.5 / r)
-        case .abs: return (Swift.abs(x), x > 0 ? 1 : (x < 0 ? -1 : 0))
+        // 1/(1 + e^−x) as the notes write it; for x < −709 e^−x is +∞ and σ is exactly 0, never NaN.
+        case .sigmoid: return T(constant: 1) / (T(constant: 1) + T.exp(-x))
+        case .tanh: return T.tanh(x)
+        case .relu: return x.realPart > 0 ? x : .zero
+        case let .leakyRelu(slope): return x.realPart > 0 ? x : T(constant: slope) * x
+        case .exp: return T.exp(x)
+        case .log: return T.log(x)
+        case .sin: return T.sin(x)
+        case .cos: return T.cos(x)
+        case .sqrt: return T.sqrt(x)
+        case .abs: return x.realPart < 0 ? -x : (x.realPart == 0 ? .zero : x)
         }
     }
 
-    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        if function == .log, let k = x.firstIndex(where: { !($0 > 0) }) {
-            throw JacobianError.outsideDomain("log needs every coordinate > 0, but x_\(k) = \(x[k])")
+    /// f′(x) for one coordinate, given y = f(x).
+    static func derivative(_ f: Function, at x: Double, value y: Double) -> Double {
+        switch f {
+        case .sigmoid: return y * (1 - y)
+        case .tanh: return 1 - y * y
+        case .relu: return x > 0 ? 1 : 0
+        case let .leakyRelu(slope): return x > 0 ? 1 : slope
+        case .exp: return y
+        case .log: return 1 / x
+        case .sin: return Foundation.cos(x)
+        case .cos: return -Foundation.sin(x)
+        case .sqrt: return 0.5 / y
+        case .abs: return x > 0 ? 1 : (x < 0 ? -1 : 0)
         }
-        if function == .sqrt, let k = x.firstIndex(where: { !($0 > 0) }) {
+    }
+
+    /// f(x) and f′(x) for one coordinate.
+    public static func apply(_ f: Function, _ x: Double) -> (Double, Double) {
+        let y = value(f, x)
+        return (y, derivative(f, at: x, value: y))
+    }
+
+    /// y = f(x) coordinatewise, in Double or Complex; log and sqrt need every (real part of a) coordinate > 0.
+    func forward<T: GraphScalar>(_ x: [T]) throws -> [T] {
+        if function == .log, let k = x.firstIndex(where: { !($0.realPart > 0) }) {
+            throw JacobianError.outsideDomain("log needs every coordinate > 0, but x_\(k) = \(x[k].realPart)")
+        }
+        if function == .sqrt, let k = x.firstIndex(where: { !($0.realPart > 0) }) {
             throw JacobianError.outsideDomain(
-                "sqrt needs every coordinate > 0 (its derivative 1/(2√x) is infinite at 0), but x_\(k) = \(x[k])")
+                "sqrt needs every coordinate > 0 (its derivative 1/(2√x) is infinite at 0), but x_\(k) = "
+                    + "\(x[k].realPart)")
         }
-        var y = [Double](repeating: 0, count: x.count)
+        return x.map { Self.value(function, $0) }
+    }
+
+    public func value(at x: [Double]) throws -> [Double] { try forward(x) }
+
+    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        let y = try forward(x)
         var d = [Double](repeating: 0, count: x.count)
-        for i in x.indices { (y[i], d[i]) = Self.apply(function, x[i]) }
+        for i in x.indices { d[i] = Self.derivative(function, at: x[i], value: y[i]) }
         return (y, .diagonal(d))
     }
 
     public func samplePoint(using rng: inout SplitMix64) -> [Double] {
-        function == .log || function == .sqrt ? rng.uniform(count: inputShape.count, 0.2, 2) : rng.uniform(count: inputShape.count, -1, 1)
+        function == .log || function == .sqrt
+            ? rng.uniform(count: inputShape.count, 0.2, 2) : rng.uniform(count: inputShape.count, -1, 1)
+    }
+}
+
+extension Elementwise: ComplexEvaluable {
+    public var supportsComplexStep: Bool {
+        switch function {
+        case .relu, .leakyRelu, .abs: return false
+        default: return true
+        }
+    }
+
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        guard supportsComplexStep else { throw JacobianError.invalidArgument("\(name) is not real-analytic") }
+        return try forward(z)
     }
 }

@@ -1,3 +1,4 @@
+import RealModule
 /// The affine layer y = W·x + b, W m×n, b ∈ Rᵐ, with its Jacobian with respect to each variable:
 /// ∂y/∂x = W (m×n), ∂y/∂W = I_m ⊗ xᵀ (m×mn, row-major vec W), ∂y/∂b = I_m.
 public struct Linear: Sendable {
@@ -74,17 +75,30 @@ public struct LinearMap: VectorMap {
         self.x = x
     }
 
+    /// W·x + b with the variable replaced by v, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ v: [T]) -> [T] {
+        let m = layer.weights.rows, n = layer.weights.columns
+        let w = variable == .W ? v : layer.weights.elements.map { T(constant: $0) }
+        let input = variable == .x ? v : x.map { T(constant: $0) }
+        let b = variable == .b ? v : layer.bias.map { T(constant: $0) }
+        return zip(T.matrixVector(w, input, rows: m, columns: n), b).map(+)
+    }
+
+    public func value(at v: [Double]) throws -> [Double] { forward(v) }
+
     public func evaluate(at v: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        let y = forward(v)
         switch variable {
-        case .x: return (layer(v), layer.jacobianX)
-        case .W:
-            let l = Linear(weights: Matrix(unchecked: layer.weights.rows, layer.weights.columns, v), bias: layer.bias)
-            return (l(x), l.jacobianW(at: x))
-        case .b:
-            let l = Linear(weights: layer.weights, bias: v)
-            return (l(x), l.jacobianB)
+        case .x: return (y, layer.jacobianX)
+        case .W: return (y, Linear(weights: Matrix(unchecked: layer.weights.rows, layer.weights.columns, v),
+                                   bias: layer.bias).jacobianW(at: x))
+        case .b: return (y, layer.jacobianB)
         }
     }
+}
+
+extension LinearMap: ComplexEvaluable {
+    public func complexValue(at v: [ComplexDouble]) throws -> [ComplexDouble] { forward(v) }
 }
 
 /// `linear-row`: y = x·W + b in the row convention of the softmax-regression notes (x 1×p, W p×q, b 1×q):
@@ -117,7 +131,9 @@ public struct LinearRowMap: VectorMap {
     }
     public var constants: [NamedConstant] {
         var c: [NamedConstant] = []
-        if variable != .W { c.append(NamedConstant("W", .matrix(rows: weights.rows, columns: weights.columns), weights.elements)) }
+        if variable != .W {
+            c.append(NamedConstant("W", .matrix(rows: weights.rows, columns: weights.columns), weights.elements))
+        }
         if variable != .x { c.append(NamedConstant("x", .vector(weights.rows), x)) }
         if variable != .b { c.append(NamedConstant("b", .vector(weights.columns), bias)) }
         return c
@@ -131,17 +147,28 @@ public struct LinearRowMap: VectorMap {
         self.x = x
     }
 
+    /// x·W + b with the variable replaced by v, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ v: [T]) -> [T] {
+        let w = variable == .W ? v : weights.elements.map { T(constant: $0) }
+        let input = variable == .x ? v : x.map { T(constant: $0) }
+        let b = variable == .b ? v : bias.map { T(constant: $0) }
+        return zip(T.vectorMatrix(input, w, rows: weights.rows, columns: weights.columns), b).map(+)
+    }
+
+    public func value(at v: [Double]) throws -> [Double] { forward(v) }
+
     public func evaluate(at v: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let p = weights.rows, q = weights.columns
+        let y = forward(v)
         switch variable {
-        case .x: return (zip(weights.leftMultiplied(by: v), bias).map(+), .dense(weights.transposed()))
-        case .W:
-            let w = Matrix(unchecked: p, q, v)
-            return (zip(w.leftMultiplied(by: x), bias).map(+),
-                    .kronecker(.matrix(Matrix(unchecked: 1, p, x)), .identity(q)))
-        case .b: return (zip(weights.leftMultiplied(by: x), v).map(+), .identity(q))
+        case .x: return (y, .dense(weights.transposed()))
+        case .W: return (y, .kronecker(.matrix(Matrix(unchecked: 1, weights.rows, x)), .identity(weights.columns)))
+        case .b: return (y, .identity(weights.columns))
         }
     }
+}
+
+extension LinearRowMap: ComplexEvaluable {
+    public func complexValue(at v: [ComplexDouble]) throws -> [ComplexDouble] { forward(v) }
 }
 
 /// `bias`: x ↦ [1; x], the notes' bias node; Jacobian (n+1)×n: a zero row on top of I_n.
@@ -154,7 +181,16 @@ public struct PrependOne: VectorMap {
     /// [1; x] for x with `shape.count` numbers.
     public init(shape: Shape) { inputShape = shape }
 
+    /// [1; x], in Double or Complex: the one definition.
+    static func forward<T: GraphScalar>(_ x: [T]) -> [T] { [T(constant: 1)] + x }
+
+    public func value(at x: [Double]) throws -> [Double] { Self.forward(x) }
+
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        ([1] + x, .prependingOne(x.count))
+        (Self.forward(x), .prependingOne(x.count))
     }
+}
+
+extension PrependOne: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { Self.forward(z) }
 }

@@ -1,3 +1,4 @@
+import RealModule
 import Foundation
 
 /// L = ½‖x − t‖² for a fixed target t; Jacobian 1×n: (x − t)ᵀ.
@@ -16,9 +17,23 @@ public struct MeanSquaredError: VectorMap {
         self.target = target
     }
 
+    /// ½‖x − t‖², in Double or Complex (no conjugation: the analytic continuation); the one definition.
+    static func loss<T: GraphScalar>(_ x: [T], _ t: [T]) -> T {
+        var s = T.zero
+        for i in x.indices { let r = x[i] - t[i]; s = s + r * r }
+        return s / T(constant: 2)
+    }
+
+    public func value(at x: [Double]) throws -> [Double] { [Self.loss(x, target)] }
+
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let r = zip(x, target).map(-)
-        return ([0.5 * r.dot(r)], .dense(Matrix(unchecked: 1, x.count, r)))
+        ([Self.loss(x, target)], .dense(Matrix(unchecked: 1, x.count, zip(x, target).map(-))))
+    }
+}
+
+extension MeanSquaredError: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        [Self.loss(z, target.map { ComplexDouble($0, 0) })]
     }
 }
 
@@ -38,13 +53,21 @@ public struct CrossEntropy: VectorMap {
         self.target = target
     }
 
-    public func evaluate(at p: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        if let k = p.firstIndex(where: { !($0 > 0) }) {
-            throw JacobianError.outsideDomain("cross-entropy takes log p, so every p_i must be > 0, but p_\(k) = \(p[k])")
+    /// −Σ yᵢ log pᵢ, in Double or Complex; every pᵢ (its real part) must be > 0. The one definition.
+    static func loss<T: GraphScalar>(_ p: [T], _ y: [T]) throws -> T {
+        if let k = p.firstIndex(where: { !($0.realPart > 0) }) {
+            throw JacobianError.outsideDomain(
+                "cross-entropy takes log p, so every p_i must be > 0, but p_\(k) = \(p[k].realPart)")
         }
-        var loss = 0.0
-        for i in p.indices where target[i] != 0 { loss -= target[i] * Foundation.log(p[i]) }
-        return ([loss], .dense(Matrix(unchecked: 1, p.count, p.indices.map { -target[$0] / p[$0] })))
+        var s = T.zero
+        for i in p.indices where y[i] != .zero { s = s - y[i] * T.log(p[i]) }
+        return s
+    }
+
+    public func value(at p: [Double]) throws -> [Double] { [try Self.loss(p, target)] }
+
+    public func evaluate(at p: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        ([try Self.loss(p, target)], .dense(Matrix(unchecked: 1, p.count, p.indices.map { -target[$0] / p[$0] })))
     }
 
     public func samplePoint(using rng: inout SplitMix64) -> [Double] {
@@ -68,18 +91,23 @@ public struct BinaryCrossEntropy: VectorMap {
         self.target = target
     }
 
+    /// −Σ [tᵢ log pᵢ + (1−tᵢ) log(1−pᵢ)], in Double or Complex; every pᵢ (its real part) must lie in (0, 1).
+    /// The one definition.
+    static func loss<T: GraphScalar>(_ p: [T], _ t: [T]) throws -> T {
+        if let k = p.firstIndex(where: { !($0.realPart > 0 && $0.realPart < 1) }) {
+            throw JacobianError.outsideDomain("binary-cross-entropy takes log p and log(1−p), so every p_i must lie "
+                + "in (0, 1), but p_\(k) = \(p[k].realPart)")
+        }
+        var s = T.zero
+        for i in p.indices { s = s - (t[i] * T.log(p[i]) + (T(constant: 1) - t[i]) * T.log(T(constant: 1) - p[i])) }
+        return s
+    }
+
+    public func value(at p: [Double]) throws -> [Double] { [try Self.loss(p, target)] }
+
     public func evaluate(at p: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        if let k = p.firstIndex(where: { !($0 > 0 && $0 < 1) }) {
-            throw JacobianError.outsideDomain(
-                "binary-cross-entropy takes log p and log(1−p), so every p_i must lie in (0, 1), but p_\(k) = \(p[k])")
-        }
-        var loss = 0.0
-        var row = [Double](repeating: 0, count: p.count)
-        for i in p.indices {
-            let t = target[i]
-            loss -= t * Foundation.log(p[i]) + (1 - t) * Foundation.log(1 - p[i])
-            row[i] = -t / p[i] + (1 - t) / (1 - p[i])
-        }
+        let loss = try Self.loss(p, target)
+        let row = p.indices.map { i in -target[i] / p[i] + (1 - target[i]) / (1 - p[i]) }
         return ([loss], .dense(Matrix(unchecked: 1, p.count, row)))
     }
 
@@ -106,16 +134,37 @@ public struct SoftmaxCrossEntropy: VectorMap {
         self.target = target
     }
 
+    /// −Σ yᵢ (zᵢ − log Σ e^z), in Double or Complex: the one definition.
+    static func loss<T: GraphScalar>(_ z: [T], _ y: [T]) -> T {
+        let lse = T.logSumExp(z)
+        var s = T.zero
+        for i in z.indices { s = s - y[i] * (z[i] - lse) }
+        return s
+    }
+
+    public func value(at z: [Double]) throws -> [Double] { [Self.loss(z, target)] }
+
     public func evaluate(at z: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let m = z.max() ?? 0
-        let lse = m + Foundation.log(z.reduce(0) { $0 + Foundation.exp($1 - m) })
-        let total = target.reduce(0, +)
-        var loss = 0.0
-        var row = [Double](repeating: 0, count: z.count)
-        for i in z.indices {
-            loss -= target[i] * (z[i] - lse)
-            row[i] = Foundation.exp(z[i] - lse) * total - target[i]
-        }
-        return ([loss], .dense(Matrix(unchecked: 1, z.count, row)))
+        let lse = Double.logSumExp(z), total = target.reduce(0, +)
+        let row = z.indices.map { i in Foundation.exp(z[i] - lse) * total - target[i] }
+        return ([Self.loss(z, target)], .dense(Matrix(unchecked: 1, z.count, row)))
+    }
+}
+
+extension CrossEntropy: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        [try Self.loss(z, target.map { ComplexDouble($0, 0) })]
+    }
+}
+
+extension BinaryCrossEntropy: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        [try Self.loss(z, target.map { ComplexDouble($0, 0) })]
+    }
+}
+
+extension SoftmaxCrossEntropy: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] {
+        [Self.loss(z, target.map { ComplexDouble($0, 0) })]
     }
 }

@@ -1,3 +1,4 @@
+import RealModule
 import Foundation
 
 /// Checks that a matrix map got a matrix (and, where needed, a square one).
@@ -9,6 +10,14 @@ func matrixDimensions(_ shape: Shape, map: String, square: Bool) throws -> (Int,
         throw JacobianError.notSquare(rows: r, columns: c)
     }
     return (r, c)
+}
+
+extension Shape {
+    /// The number of rows: r for an r×c matrix, n for a vector.
+    var rows: Int {
+        if case let .matrix(r, _) = self { return r }
+        return count
+    }
 }
 
 /// A random well-conditioned square matrix with positive determinant: uniform [−1,1) entries plus n·I.
@@ -32,13 +41,27 @@ public struct Transpose: VectorMap {
         outputShape = .matrix(rows: c, columns: r)
     }
 
-    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        guard case let .matrix(r, c) = inputShape else { return (x, .identity(x.count)) }
+    /// Where entry k of vec Xᵀ comes from in vec X.
+    private var source: [Int] {
+        guard case let .matrix(r, c) = inputShape else { return Array(0..<inputShape.count) }
         var source = [Int](repeating: 0, count: r * c)
         for j in 0..<c { for i in 0..<r { source[j * r + i] = i * c + j } }
-        let y = source.map { x[$0] }
-        return (y, .selection(source: source, scale: [Double](repeating: 1, count: r * c), columns: r * c))
+        return source
     }
+
+    /// Xᵀ, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ x: [T]) -> [T] { source.map { x[$0] } }
+
+    public func value(at x: [Double]) throws -> [Double] { forward(x) }
+
+    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        let n = x.count
+        return (forward(x), .selection(source: source, scale: [Double](repeating: 1, count: n), columns: n))
+    }
+}
+
+extension Transpose: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { forward(z) }
 }
 
 /// `trace`: X (n×n) ↦ tr X; Jacobian 1×n²: vec(I)ᵀ.
@@ -54,11 +77,22 @@ public struct Trace: VectorMap {
         inputShape = shape
     }
 
-    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let n = Int(Double(x.count).squareRoot())
-        let i = Matrix.identity(n)
-        return ([i.elements.dot(x)], .dense(Matrix(unchecked: 1, n * n, i.elements)))
+    /// tr X, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ x: [T]) -> [T] {
+        let n = inputShape.rows
+        return [(0..<n).reduce(T.zero) { $0 + x[$1 * n + $1] }]
     }
+
+    public func value(at x: [Double]) throws -> [Double] { forward(x) }
+
+    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        let n = inputShape.rows
+        return (forward(x), .dense(Matrix(unchecked: 1, n * n, Matrix.identity(n).elements)))
+    }
+}
+
+extension Trace: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { forward(z) }
 }
 
 /// `inverse`: X ↦ X⁻¹ (n×n); dY = −X⁻¹·dX·X⁻¹, so J = −X⁻¹ ⊗ X⁻ᵀ (n²×n², row-major vec).
@@ -74,9 +108,14 @@ public struct Inverse: VectorMap {
         inputShape = shape
     }
 
+    /// X⁻¹, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ x: [T]) throws -> [T] { try T.inverse(x, n: inputShape.rows) }
+
+    public func value(at x: [Double]) throws -> [Double] { try forward(x) }
+
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let n = Int(Double(x.count).squareRoot())
-        let inv = try Matrix(unchecked: n, n, x).inverse()
+        let n = inputShape.rows
+        let inv = Matrix(unchecked: n, n, try forward(x))
         return (inv.elements, .kronecker(.matrix(inv.scaled(by: -1)), .matrix(inv.transposed())))
     }
 
@@ -96,10 +135,15 @@ public struct Determinant: VectorMap {
         inputShape = shape
     }
 
+    /// det X, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ x: [T]) throws -> [T] { [try T.determinant(x, n: inputShape.rows)] }
+
+    public func value(at x: [Double]) throws -> [Double] { try forward(x) }
+
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let n = Int(Double(x.count).squareRoot())
+        let n = inputShape.rows
         let m = Matrix(unchecked: n, n, x)
-        let d = try m.determinant()
+        let d = try forward(x)[0]
         // d·X⁻ᵀ where X is invertible; the adjugate from the SVD where it is singular (det and J exist there).
         let g: Matrix
         do {
@@ -126,16 +170,17 @@ public struct LogDeterminant: VectorMap {
         inputShape = shape
     }
 
+    /// log det X over the LU pivots (finite where det X itself overflows, a 150×150 matrix), in Double or
+    /// Complex: the one definition.
+    func forward<T: GraphScalar>(_ x: [T]) throws -> [T] { [try T.logDeterminant(x, n: inputShape.rows)] }
+
+    public func value(at x: [Double]) throws -> [Double] { try forward(x) }
+
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let n = Int(Double(x.count).squareRoot())
-        let m = Matrix(unchecked: n, n, x)
-        // Σ log|Uᵢᵢ| over the LU pivots: finite where det X itself overflows (a 150×150 matrix).
-        let (sign, logAbs) = try m.logAbsDeterminant()
-        guard sign > 0 else {
-            throw JacobianError.outsideDomain("logdet needs det X > 0, but det X " + (sign == 0 ? "= 0" : "< 0"))
-        }
-        let g = try m.inverse().transposed()
-        return ([logAbs], .dense(Matrix(unchecked: 1, n * n, g.elements)))
+        let n = inputShape.rows
+        let y = try forward(x)
+        let g = try Matrix(unchecked: n, n, x).inverse().transposed()
+        return (y, .dense(Matrix(unchecked: 1, n * n, g.elements)))
     }
 
     public func samplePoint(using rng: inout SplitMix64) -> [Double] { sampleDominant(inputShape, &rng) }
@@ -164,10 +209,22 @@ public struct MatrixProduct: VectorMap {
         b = Matrix(unchecked: c, c, try constants.uniform("B", count: c * c, -1, 1))
     }
 
-    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let xm = Matrix(unchecked: a.columns, b.rows, x)
-        return (a.multiplied(by: xm).multiplied(by: b).elements, .kronecker(.matrix(a), .matrix(b.transposed())))
+    /// A·X·B, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ x: [T]) -> [T] {
+        let r = a.rows, c = b.rows
+        let ax = T.product(a.elements.map { T(constant: $0) }, x, rows: r, inner: r, columns: c)
+        return T.product(ax, b.elements.map { T(constant: $0) }, rows: r, inner: c, columns: c)
     }
+
+    public func value(at x: [Double]) throws -> [Double] { forward(x) }
+
+    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        (forward(x), .kronecker(.matrix(a), .matrix(b.transposed())))
+    }
+}
+
+extension MatrixProduct: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { forward(z) }
 }
 
 /// `hadamard`: X ↦ A ⊙ X for a fixed A of X's shape; J = diag(vec A).
@@ -186,9 +243,16 @@ public struct Hadamard: VectorMap {
         a = try constants.uniform("A", count: shape.count, -1, 1)
     }
 
-    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        (zip(a, x).map(*), .diagonal(a))
-    }
+    /// A ⊙ X, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ x: [T]) -> [T] { zip(a, x).map { T(constant: $0) * $1 } }
+
+    public func value(at x: [Double]) throws -> [Double] { forward(x) }
+
+    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) { (forward(x), .diagonal(a)) }
+}
+
+extension Hadamard: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { forward(z) }
 }
 
 /// The matrix-differential notes' two worked examples, for X (p×q) and fixed a ∈ Rᵖ, b ∈ R^q (J is 1×pq):
@@ -218,18 +282,44 @@ public struct Bilinear: VectorMap {
         b = try constants.uniform("b", count: q, -1, 1)
     }
 
-    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+    /// s = X·b, one number per row of X.
+    private func rowSums<T: GraphScalar>(_ x: [T]) -> [T] {
         let q = b.count
-        var f = 0.0
+        return a.indices.map { i in (0..<q).reduce(T.zero) { $0 + x[i * q + $1] * T(constant: b[$1]) } }
+    }
+
+    /// aᵀ·s or aᵀ·exp(s) with s = X·b, in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ x: [T]) -> [T] {
+        let s = rowSums(x)
+        return [a.indices.reduce(T.zero) { f, i in f + T(constant: a[i]) * (exponential ? T.exp(s[i]) : s[i]) }]
+    }
+
+    public func value(at x: [Double]) throws -> [Double] { forward(x) }
+
+    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        // Row i of X contributes a_i·s_i, or a_i·exp(s_i); its gradient row is (that weight)·bᵀ.
+        let s = rowSums(x), q = b.count
         var g = [Double](repeating: 0, count: x.count)
         for i in a.indices {
-            // Row i contributes a_i·s_i with s_i = (X·b)_i, or a_i·exp(s_i); its gradient row is (that weight)·bᵀ.
-            var s = 0.0
-            for j in 0..<q { s += x[i * q + j] * b[j] }
-            let weight = exponential ? a[i] * Foundation.exp(s) : a[i]
-            f += exponential ? weight : a[i] * s
+            let weight = exponential ? a[i] * Foundation.exp(s[i]) : a[i]
             for j in 0..<q { g[i * q + j] = weight * b[j] }
         }
-        return ([f], .dense(Matrix(unchecked: 1, x.count, g)))
+        return (forward(x), .dense(Matrix(unchecked: 1, x.count, g)))
     }
+}
+
+extension Bilinear: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { forward(z) }
+}
+
+extension Inverse: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { try forward(z) }
+}
+
+extension Determinant: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { try forward(z) }
+}
+
+extension LogDeterminant: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { try forward(z) }
 }

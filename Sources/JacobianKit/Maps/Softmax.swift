@@ -1,3 +1,4 @@
+import RealModule
 import Foundation
 
 /// p = softmax(x), pᵢ = e^{xᵢ}/Σⱼe^{xⱼ}; Jacobian n×n: J = diag(p) − p·pᵀ.
@@ -12,26 +13,29 @@ public struct Softmax: VectorMap {
     /// Softmax over n = `shape.count` coordinates.
     public init(shape: Shape) { inputShape = shape }
 
-    /// softmax(x) with the maximum subtracted first.
-    public static func probabilities(_ x: [Double]) -> [Double] {
-        let m = x.max() ?? 0
-        var p = [Double](repeating: 0, count: x.count)
-        var s = 0.0
-        for i in x.indices {
-            p[i] = Foundation.exp(x[i] - m)
-            s += p[i]
-        }
-        let inverse = 1 / s
-        for i in p.indices { p[i] *= inverse }
+    /// softmax(x) with the maximum subtracted first, in Double or Complex: the one definition.
+    static func forward<T: GraphScalar>(_ x: [T]) -> [T] {
+        let m = T(constant: x.map(\.realPart).max() ?? 0)
+        var p = x.map { T.exp($0 - m) }
+        let sum = p.reduce(T.zero) { $0 + $1 }
+        let inverse = T(constant: 1) / sum
+        for i in p.indices { p[i] = p[i] * inverse }
         return p
     }
 
-    public func value(at x: [Double]) throws -> [Double] { Self.probabilities(x) }
+    /// softmax(x) with the maximum subtracted first.
+    public static func probabilities(_ x: [Double]) -> [Double] { forward(x) }
+
+    public func value(at x: [Double]) throws -> [Double] { Self.forward(x) }
 
     public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let p = Self.probabilities(x)
+        let p = Self.forward(x)
         return (p, .diagonalPlusOuter(diagonal: p, u: p.map { -$0 }, v: p))
     }
+}
+
+extension Softmax: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { Self.forward(z) }
 }
 
 /// y = log softmax(x) = x − log Σⱼe^{xⱼ}; Jacobian n×n: J = I − 1·pᵀ.
@@ -46,13 +50,22 @@ public struct LogSoftmax: VectorMap {
     /// Log-softmax over n = `shape.count` coordinates.
     public init(shape: Shape) { inputShape = shape }
 
-    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let m = x.max() ?? 0
-        let lse = m + Foundation.log(x.reduce(0) { $0 + Foundation.exp($1 - m) })
-        let p = x.map { Foundation.exp($0 - lse) }
-        let n = x.count
-        return (x.map { $0 - lse },
-                .diagonalPlusOuter(diagonal: [Double](repeating: 1, count: n),
-                                   u: [Double](repeating: -1, count: n), v: p))
+    /// x − log Σ e^x, in Double or Complex: the one definition.
+    static func forward<T: GraphScalar>(_ x: [T]) -> [T] {
+        let lse = T.logSumExp(x)
+        return x.map { $0 - lse }
     }
+
+    public func value(at x: [Double]) throws -> [Double] { Self.forward(x) }
+
+    public func evaluate(at x: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
+        let y = Self.forward(x)
+        let n = x.count
+        return (y, .diagonalPlusOuter(diagonal: [Double](repeating: 1, count: n),
+                                      u: [Double](repeating: -1, count: n), v: y.map { Foundation.exp($0) }))
+    }
+}
+
+extension LogSoftmax: ComplexEvaluable {
+    public func complexValue(at z: [ComplexDouble]) throws -> [ComplexDouble] { Self.forward(z) }
 }

@@ -1,3 +1,4 @@
+import RealModule
 import Foundation
 
 /// One LSTM cell of notes 003, row convention, with u = [xₜ, hₜ₋₁] (1×(D+H)) and gates k ∈ {f, i, a, o}:
@@ -13,9 +14,15 @@ public struct LSTMCell: VectorMap {
     public let name = "lstm-cell"
     /// Input size D and hidden size H.
     public let inputSize: Int, hidden: Int
-    public var inputShape: Shape { .vector(inputSize + 2 * hidden + 4 * ((inputSize + hidden) * hidden + hidden)) }
+    /// θ = [x (D), h (H), C (H), W_f ((D+H)×H), b_f (H), W_i, b_i, W_a, b_a, W_o, b_o], declared once.
+    public let layout: ParameterLayout
+    public var inputShape: Shape { .vector(layout.count) }
+    public var inputBlocks: [InputBlock]? { layout.blocks }
+    public func inputCoordinateName(_ k: Int) -> String { layout.coordinateName(k) }
     public var outputShape: Shape { .vector(2 * hidden) }
-    public var formula: String { "[J(hₜ); J(Cₜ)] from W_kᵀ, u ⊗ I, I, diag(σ′), diag(Cₜ₋₁), diag(a), diag(i), diag(f), diag(tanh C)" }
+    public var formula: String {
+        "[J(hₜ); J(Cₜ)] from W_kᵀ, u ⊗ I, I, diag(σ′), diag(Cₜ₋₁), diag(a), diag(i), diag(f), diag(tanh C)"
+    }
 
     /// A cell with D = `inputSize`, H = `hidden`.
     public init(inputSize: Int, hidden: Int) throws {
@@ -28,28 +35,26 @@ public struct LSTMCell: VectorMap {
                                 "lstm-cell's input")
         self.inputSize = inputSize
         self.hidden = hidden
+        let w = Shape.matrix(rows: inputSize + hidden, columns: hidden), b = Shape.vector(hidden)
+        layout = ParameterLayout([("x", .vector(inputSize)), ("h", b), ("C", b), ("W_f", w), ("b_f", b),
+                                  ("W_i", w), ("b_i", b), ("W_a", w), ("b_a", b), ("W_o", w), ("b_o", b)])
     }
 
-    /// The forward pass: u, Cₜ₋₁, the gates' pre-activations and activations, Cₜ, hₜ.
-    func forward(_ theta: [Double]) -> (u: [Double], cPrev: [Double], w: [Matrix], g: [[Double]], act: [[Double]], c: [Double], h: [Double]) {
-        let (d, h) = (inputSize, hidden), n = d + h
-        let u = Array(theta[0..<n]), cPrev = Array(theta[n..<(n + h)])
-        var at = n + h
-        var w: [Matrix] = [], g: [[Double]] = [], act: [[Double]] = []
+    /// The forward pass, in Double or Complex (the one definition): u = [xₜ, hₜ₋₁], Cₜ₋₁, the gates' weights and
+    /// activations (f, i, a, o), Cₜ and hₜ.
+    func forward<T: GraphScalar>(_ theta: [T]) -> (u: [T], cPrev: [T], w: [[T]], act: [[T]], c: [T], h: [T]) {
+        let p = layout.slices(theta), n = inputSize + hidden
+        let u = p[0] + p[1]
+        var w: [[T]] = [], act: [[T]] = []
         for k in 0..<4 {
-            let wk = Matrix(unchecked: n, h, Array(theta[at..<(at + n * h)]))
-            at += n * h
-            let bk = Array(theta[at..<(at + h)])
-            at += h
-            let pre = zip(wk.leftMultiplied(by: u), bk).map(+)
-            w.append(wk)
-            g.append(pre)
-            act.append(pre.map { k == 2 ? Foundation.tanh($0) : Elementwise.apply(.sigmoid, $0).0 })
+            let pre = zip(T.vectorMatrix(u, p[3 + 2 * k], rows: n, columns: hidden), p[4 + 2 * k]).map(+)
+            w.append(p[3 + 2 * k])
+            act.append(pre.map { Elementwise.value(k == 2 ? .tanh : .sigmoid, $0) })
         }
         let (f, i, a, o) = (act[0], act[1], act[2], act[3])
-        let c = (0..<h).map { cPrev[$0] * f[$0] + i[$0] * a[$0] }
-        let hOut = (0..<h).map { o[$0] * Foundation.tanh(c[$0]) }
-        return (u, cPrev, w, g, act, c, hOut)
+        let c = (0..<hidden).map { p[2][$0] * f[$0] + i[$0] * a[$0] }
+        let h = (0..<hidden).map { o[$0] * T.tanh(c[$0]) }
+        return (u, p[2], w, act, c, h)
     }
 
     public func value(at theta: [Double]) throws -> [Double] {
@@ -85,7 +90,8 @@ public struct LSTMCell: VectorMap {
         var at = n + h
         let uRow = Jacobian.kronecker(.matrix(Matrix(unchecked: 1, n, r.u)), .identity(h))
         for k in 0..<4 {
-            let blocks: [(Jacobian, Int)] = [(.dense(r.w[k].transposed()), 0), (uRow, at), (.identity(h), at + n * h)]
+            let wk = Matrix(unchecked: n, h, r.w[k])
+            let blocks: [(Jacobian, Int)] = [(.dense(wk.transposed()), 0), (uRow, at), (.identity(h), at + n * h)]
             for (part, start) in blocks {
                 let local = gateDiag[k].multiplied(by: part)                 // J(gate k activation wrt the part)
                 if let cg = cWrtGate[k] { place(cg.multiplied(by: local), column: start) }
@@ -93,8 +99,16 @@ public struct LSTMCell: VectorMap {
             }
             at += n * h + h
         }
-        return (r.h + r.c, .dense(try Matrix(rows: 2 * h, columns: inputShape.count, elements: jh.elements + jc.elements)))
+        let j = try Matrix(rows: 2 * h, columns: inputShape.count, elements: jh.elements + jc.elements)
+        return (r.h + r.c, .dense(j))
     }
 
     public func samplePoint(using rng: inout SplitMix64) -> [Double] { rng.uniform(count: inputShape.count, -0.8, 0.8) }
+}
+
+extension LSTMCell: ComplexEvaluable {
+    public func complexValue(at theta: [ComplexDouble]) throws -> [ComplexDouble] {
+        let r = forward(theta)
+        return r.h + r.c
+    }
 }

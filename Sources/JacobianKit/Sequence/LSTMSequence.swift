@@ -1,3 +1,4 @@
+import RealModule
 import Foundation
 
 /// The LSTM of notes 003 over a sequence x₁…x_T, column form, with a softmax output and cross-entropy at every step:
@@ -17,12 +18,16 @@ public struct LSTMSequence: VectorMap {
     /// x₁…x_T (T×D row-major), the class of each step, h₀ and C₀.
     public let inputs: [Double], labels: [Int], initialH: [Double], initialC: [Double]
 
+    /// θ = [W_f, W_i, W_a, W_o (H×H), U_f … U_o (H×D), b_f … b_o (H), V (K×H), c (K)], declared once.
+    public let layout: ParameterLayout
     public var inputShape: Shape { .vector(parameterCount) }
+    public var inputBlocks: [InputBlock]? { layout.blocks }
+    public func inputCoordinateName(_ k: Int) -> String { layout.coordinateName(k) }
     public var outputShape: Shape { .scalar }
     public var formula: String { "Σₜ BPTT rows with δ_h and δ_C (cell path δ_Cₜ₊₁ ⊙ fₜ₊₁)" }
 
     /// P = 4H² + 4HD + 4H + KH + K.
-    public var parameterCount: Int { 4 * hidden * hidden + 4 * hidden * inputSize + 4 * hidden + classes * hidden + classes }
+    public var parameterCount: Int { layout.count }
 
     /// A sequence model with inputs, labels and initial state drawn from `seed`; sizes checked before allocating.
     public init(inputSize: Int, hidden: Int, classes: Int, steps: Int, seed: UInt64) throws {
@@ -31,6 +36,11 @@ public struct LSTMSequence: VectorMap {
             throw JacobianError.invalidArgument("an LSTM sequence needs D and H in 1…256, K in 2…256 and T in 1…1000.")
         }
         (self.inputSize, self.hidden, self.classes, self.steps) = (inputSize, hidden, classes, steps)
+        let gates = ["f", "i", "a", "o"]
+        layout = ParameterLayout(gates.map { ("W_\($0)", .matrix(rows: hidden, columns: hidden)) }
+            + gates.map { ("U_\($0)", .matrix(rows: hidden, columns: inputSize)) }
+            + gates.map { ("b_\($0)", .vector(hidden)) }
+            + [("V", .matrix(rows: classes, columns: hidden)), ("c", .vector(classes))])
         var rng = SplitMix64(seed: seed)
         inputs = rng.uniform(count: steps * inputSize, -1, 1)
         labels = (0..<steps).map { _ in Int(rng.next() % UInt64(classes)) }
@@ -55,11 +65,8 @@ public struct LSTMSequence: VectorMap {
     }
 
     func unpack(_ theta: [Double]) -> Weights {
-        let (h, d, k) = (hidden, inputSize, classes)
-        var at = 0
-        func take(_ n: Int) -> [Double] { defer { at += n }; return Array(theta[at..<(at + n)]) }
-        let w = (0..<4).map { _ in take(h * h) }, u = (0..<4).map { _ in take(h * d) }, b = (0..<4).map { _ in take(h) }
-        return Weights(w: w, u: u, b: b, v: take(k * h), c: take(k))
+        let p = layout.slices(theta)
+        return Weights(w: Array(p[0..<4]), u: Array(p[4..<8]), b: Array(p[8..<12]), v: p[12], c: p[13])
     }
 
     /// Runs the sequence; `replace` (t, h, C) overrides the state after step t (1-based) for finite differences.

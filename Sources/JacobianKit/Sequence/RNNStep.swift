@@ -1,3 +1,4 @@
+import RealModule
 import Foundation
 
 /// One step of the vanilla RNN, row convention: hₜ = tanh(xₜ·W_xh + hₜ₋₁·W_hh + b), as a map of
@@ -7,9 +8,13 @@ public struct RNNStep: VectorMap {
     public let name = "rnn-step"
     /// Input size D and hidden size H.
     public let inputSize: Int, hidden: Int
-    public var inputShape: Shape { .vector(inputSize + hidden + inputSize * hidden + hidden * hidden + hidden) }
+    /// θ = [x (D), h (H), W_xh (D×H), W_hh (H×H), b (H)], declared once.
+    public let layout: ParameterLayout
+    public var inputShape: Shape { .vector(layout.count) }
     public var outputShape: Shape { .vector(hidden) }
     public var formula: String { "diag(1 − hₜ²)·[W_xhᵀ, W_hhᵀ, xₜ ⊗ I, hₜ₋₁ ⊗ I, I]" }
+    public var inputBlocks: [InputBlock]? { layout.blocks }
+    public func inputCoordinateName(_ k: Int) -> String { layout.coordinateName(k) }
 
     /// A step with D = `inputSize`, H = `hidden`.
     public init(inputSize: Int, hidden: Int) throws {
@@ -20,24 +25,33 @@ public struct RNNStep: VectorMap {
                                  CheckedSize.product(hidden, hidden, "rnn-step's W_hh"), hidden], "rnn-step's input")
         self.inputSize = inputSize
         self.hidden = hidden
+        layout = ParameterLayout([("x", .vector(inputSize)), ("h", .vector(hidden)),
+                                  ("W_xh", .matrix(rows: inputSize, columns: hidden)),
+                                  ("W_hh", .matrix(rows: hidden, columns: hidden)), ("b", .vector(hidden))])
     }
 
-    func parts(_ theta: [Double]) -> (x: [Double], h: [Double], wxh: Matrix, whh: Matrix, b: [Double]) {
+    /// hₜ = tanh(xₜ·W_xh + hₜ₋₁·W_hh + b), in Double or Complex: the one definition.
+    func forward<T: GraphScalar>(_ theta: [T]) -> [T] {
         let (d, h) = (inputSize, hidden)
-        var at = 0
-        func take(_ n: Int) -> [Double] { defer { at += n }; return Array(theta[at..<(at + n)]) }
-        return (take(d), take(h), Matrix(unchecked: d, h, take(d * h)), Matrix(unchecked: h, h, take(h * h)), take(h))
+        let p = layout.slices(theta)
+        let fromX = T.vectorMatrix(p[0], p[2], rows: d, columns: h)
+        let fromH = T.vectorMatrix(p[1], p[3], rows: h, columns: h)
+        let a = zip(zip(fromX, fromH).map(+), p[4]).map(+)
+        return a.map { T.tanh($0) }
     }
+
+    public func value(at theta: [Double]) throws -> [Double] { forward(theta) }
 
     public func evaluate(at theta: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
-        let p = parts(theta)
-        let a = zip(zip(p.wxh.leftMultiplied(by: p.x), p.whh.leftMultiplied(by: p.h)).map(+), p.b).map(+)
-        let out = a.map { Foundation.tanh($0) }
+        let (d, h) = (inputSize, hidden)
+        let p = layout.slices(theta)
+        let out = forward(theta)
+        let wxh = Matrix(unchecked: d, h, p[2]), whh = Matrix(unchecked: h, h, p[3])
         let tanhPrime = Jacobian.diagonal(out.map { 1 - $0 * $0 })
         let blocks: [Jacobian] = [
-            .dense(p.wxh.transposed()), .dense(p.whh.transposed()),
-            .kronecker(.matrix(Matrix(unchecked: 1, inputSize, p.x)), .identity(hidden)),
-            .kronecker(.matrix(Matrix(unchecked: 1, hidden, p.h)), .identity(hidden)),
+            .dense(wxh.transposed()), .dense(whh.transposed()),
+            .kronecker(.matrix(Matrix(unchecked: 1, d, p[0])), .identity(h)),
+            .kronecker(.matrix(Matrix(unchecked: 1, h, p[1])), .identity(h)),
             .identity(hidden),
         ].map { tanhPrime.multiplied(by: $0) }
         // Side by side: the columns of θ in order.
@@ -53,4 +67,8 @@ public struct RNNStep: VectorMap {
     }
 
     public func samplePoint(using rng: inout SplitMix64) -> [Double] { rng.uniform(count: inputShape.count, -0.8, 0.8) }
+}
+
+extension RNNStep: ComplexEvaluable {
+    public func complexValue(at theta: [ComplexDouble]) throws -> [ComplexDouble] { forward(theta) }
 }

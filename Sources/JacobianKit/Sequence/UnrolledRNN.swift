@@ -1,3 +1,4 @@
+import RealModule
 import Foundation
 
 /// The vanilla RNN of notes 003 unrolled over T steps, in the notes' row convention:
@@ -19,7 +20,11 @@ public struct UnrolledRNN: VectorMap {
     /// h₀.
     public let initialState: [Double]
 
+    /// θ = [W_xh (D×H), W_hh (H×H), b (H), V (H×K), c (K)], declared once.
+    public let layout: ParameterLayout
     public var inputShape: Shape { .vector(parameterCount) }
+    public var inputBlocks: [InputBlock]? { layout.blocks }
+    public func inputCoordinateName(_ k: Int) -> String { layout.coordinateName(k) }
     public var outputShape: Shape { .scalar }
     public var formula: String { "Σₜ δₜ·J(step t wrt θ), δₜ = (pₜ − yₜ)·Vᵀ + δₜ₊₁·diag(1 − hₜ₊₁²)·W_hhᵀ" }
     public var constants: [NamedConstant] {
@@ -29,7 +34,7 @@ public struct UnrolledRNN: VectorMap {
     }
 
     /// P = DH + HH + H + HK + K.
-    public var parameterCount: Int { inputSize * hidden + hidden * hidden + hidden + hidden * classes + classes }
+    public var parameterCount: Int { layout.count }
 
     /// An RNN with D = `inputSize`, H = `hidden`, K = `classes`, T = `steps`, inputs and labels drawn from `constants`.
     public init(inputSize: Int, hidden: Int, classes: Int, steps: Int, constants: inout ConstantSource) throws {
@@ -44,6 +49,8 @@ public struct UnrolledRNN: VectorMap {
         self.hidden = hidden
         self.classes = classes
         self.steps = steps
+        layout = ParameterLayout([("W_xh", .matrix(rows: d, columns: h)), ("W_hh", .matrix(rows: h, columns: h)),
+                                  ("b", .vector(h)), ("V", .matrix(rows: h, columns: k)), ("c", .vector(k))])
         inputs = try constants.uniform("x", count: try CheckedSize.product(steps, inputSize, "rnn's inputs x"), -1, 1)
         let y = try constants.take("y", count: steps) { rng in
             (0..<steps).map { _ in Double(rng.next() % UInt64(classes)) }
@@ -60,35 +67,46 @@ public struct UnrolledRNN: VectorMap {
     /// The parameters' slices of θ: W_xh (D×H), W_hh (H×H), b, V (H×K), c.
     public func unpack(_ theta: [Double]) -> (wxh: Matrix, whh: Matrix, b: [Double], v: Matrix, c: [Double]) {
         let (d, h, k) = (inputSize, hidden, classes)
-        var at = 0
-        func take(_ n: Int) -> [Double] { defer { at += n }; return Array(theta[at..<(at + n)]) }
-        return (Matrix(unchecked: d, h, take(d * h)), Matrix(unchecked: h, h, take(h * h)), take(h),
-                Matrix(unchecked: h, k, take(h * k)), take(k))
+        let p = layout.slices(theta)
+        return (Matrix(unchecked: d, h, p[0]), Matrix(unchecked: h, h, p[1]), p[2], Matrix(unchecked: h, k, p[3]), p[4])
+    }
+
+    /// The forward pass in Double or Complex (the one definition): the states h₁…h_T, the logits z₁…z_T and
+    /// the loss.
+    func run<T: GraphScalar>(_ theta: [T]) -> (states: [[T]], logits: [[T]], loss: T) {
+        let (d, h, k) = (inputSize, hidden, classes)
+        let p = layout.slices(theta)
+        var state = initialState.map { T(constant: $0) }
+        var states: [[T]] = [], logits: [[T]] = []
+        var loss = T.zero
+        for t in 0..<steps {
+            let x = inputs[(t * d)..<((t + 1) * d)].map { T(constant: $0) }
+            let fromX = T.vectorMatrix(x, p[0], rows: d, columns: h)
+            let fromH = T.vectorMatrix(state, p[1], rows: h, columns: h)
+            state = zip(zip(fromX, fromH).map(+), p[2]).map { T.tanh($0 + $1) }
+            states.append(state)
+            let z = zip(T.vectorMatrix(state, p[3], rows: h, columns: k), p[4]).map(+)
+            logits.append(z)
+            loss = loss + SoftmaxCrossEntropy.loss(z, oneHot(labels[t]).map { T(constant: $0) })
+        }
+        return (states, logits, loss)
     }
 
     /// The states h₁…h_T, the step losses' rows pₜ − yₜ, and the loss.
     public func forward(_ theta: [Double]) -> (states: [[Double]], rows: [[Double]], loss: Double) {
-        let p = unpack(theta)
-        var h = initialState
-        var states: [[Double]] = [], rows: [[Double]] = []
-        var loss = 0.0
-        for t in 0..<steps {
-            let x = Array(inputs[(t * inputSize)..<((t + 1) * inputSize)])
-            let a = zip(zip(p.wxh.leftMultiplied(by: x), p.whh.leftMultiplied(by: h)).map(+), p.b).map(+)
-            h = a.map { Foundation.tanh($0) }
-            states.append(h)
-            let z = zip(p.v.leftMultiplied(by: h), p.c).map(+)
-            let (l, j) = try! SoftmaxCrossEntropy(shape: .vector(classes), target: oneHot(labels[t])).evaluate(at: z)
-            loss += l[0]
-            rows.append(j.matrix.elements)
+        let r = run(theta)
+        let rows = (0..<steps).map { t in
+            // ∂Lₜ/∂zₜ = pₜ − yₜ, as softmax-cross-entropy's Jacobian row writes it.
+            let z = r.logits[t], lse = Double.logSumExp(z)
+            return z.indices.map { Foundation.exp(z[$0] - lse) - ($0 == labels[t] ? 1 : 0) }
         }
-        return (states, rows, loss)
+        return (r.states, rows, r.loss)
     }
 
     /// The one-hot target of class k.
     public func oneHot(_ k: Int) -> [Double] { (0..<classes).map { $0 == k ? 1 : 0 } }
 
-    public func value(at theta: [Double]) throws -> [Double] { [forward(theta).loss] }
+    public func value(at theta: [Double]) throws -> [Double] { [run(theta).loss] }
 
     public func evaluate(at theta: [Double]) throws -> (value: [Double], jacobian: Jacobian) {
         let r = backPropagation(at: theta)
@@ -152,4 +170,8 @@ public struct UnrolledRNN: VectorMap {
         let states = forward(theta).states
         return (1..<steps).map { t in Jacobian.diagonal(states[t].map { 1 - $0 * $0 }).multiplied(by: .dense(p.whh.transposed())) }
     }
+}
+
+extension UnrolledRNN: ComplexEvaluable {
+    public func complexValue(at theta: [ComplexDouble]) throws -> [ComplexDouble] { [run(theta).loss] }
 }
