@@ -79,20 +79,3 @@ public struct DirectionalCheck: Sendable {
         return norm > 0 ? g.map { $0 / norm } : g
     }
 }
-
-extension VectorMap {
-    /// J·u at x without forming J densely (the structured Jacobian's jvp).
-    public func jacobianVectorProduct(at x: [Double], _ u: [Double]) throws -> [Double] {
-        if let p = self as? Pipeline {
-            // Push u through the stages: J_k(…(J_1 u)), each factor structured.
-            var value = x, t = u
-            for s in p.stages {
-                let (y, j) = try s.checkedEvaluate(at: value)
-                t = j.jvp(t)
-                value = y
-            }
-            return t
-        }
-        return try checkedEvaluate(at: x).jacobian.jvp(u)
-    }
-}

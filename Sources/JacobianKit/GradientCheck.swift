@@ -26,16 +26,8 @@ public struct GradientCheck: Sendable {
             throw JacobianError.shapeMismatch("\(map.name) takes \(n) numbers, the point has \(x.count)")
         }
         try WorkBudget.machine().ensure(.check(method: method, json: false, npy: false), on: map, label: map.name)
-        let value: [Double]
-        let analytic: Jacobian
-        var order: ChainOrder?
-        var pipelineChain: ChainProduct?
-        if let p = map as? Pipeline {
-            let c = try p.chain(at: x, layout: layout)
-            (value, analytic, order, pipelineChain) = (c.value, c.product, c.order, c)
-        } else {
-            (value, analytic) = try map.checkedEvaluate(at: x, layout: layout)
-        }
+        let (value, analytic, pipelineChain) = try map.evaluateComposed(at: x, layout: layout)
+        let order = pipelineChain?.order
         let fd = try FiniteDifference.transposedJacobian(of: map, at: x, step: step, method: method)
         let fdView = MatrixView(fd.transposed, transposed: layout == .numerator)
         var report = compare(analytic, fdView, map: map, extras: fd)
@@ -56,8 +48,8 @@ public struct GradientCheck: Sendable {
                     + "it is the \(other.rawValue)-layout Jacobian, given where \(layout.rawValue) layout was expected."
             }
         }
-        if !report.passed, let p = map as? Pipeline, let c = pipelineChain {
-            for (k, stage) in p.stages.enumerated() {
+        if !report.passed, let c = pipelineChain {
+            for (k, stage) in map.stages.enumerated() {
                 let own = try GradientCheck(layout: layout, step: step, tolerance: tolerance, method: method)
                     .run(stage, at: c.stageInputs[k])
                 if !own.passed, let w = own.worst {

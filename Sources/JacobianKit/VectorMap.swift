@@ -32,6 +32,14 @@ public protocol VectorMap: Sendable {
     func inputCoordinateName(_ k: Int) -> String
     /// The readable name of output coordinate k: "y_3", "Y[1,2]".
     func outputCoordinateName(_ k: Int) -> String
+    /// The maps this one applies in order: [self] unless it is a composition.
+    var stages: [any VectorMap] { get }
+    /// For a composition, the stages' values and Jacobians at x and their product in `layout`; nil for one map.
+    func composition(at x: [Double], layout: Layout) throws -> ChainProduct?
+    /// How the Jacobian at x is assembled, one line each, in `layout` (nil when the formula says it all).
+    func explanation(at x: [Double], layout: Layout) throws -> [String]?
+    /// J·u at x (u has n numbers, the result m) without forming J densely.
+    func jacobianVectorProduct(at x: [Double], _ u: [Double]) throws -> [Double]
 }
 
 extension VectorMap {

@@ -152,10 +152,8 @@ struct CheckCommand: ParsableCommand {
             if steps, let w = report.worst { report.stepStudy = try StepStudy.run(map, at: x, output: w.output, input: w.input) }
             passed = report.passed
             if explain && !point.json {
-                if let rnn = map as? UnrolledRNN {
-                    rnn.explanation(at: x).forEach { Output.line($0) }
-                } else if let e = map as? ExpressionMap {
-                    try e.explanation(at: x, layout: point.layout).forEach { Output.line($0) }
+                if let lines = try map.explanation(at: x, layout: point.layout) {
+                    lines.forEach { Output.line($0) }
                 } else {
                     Output.line("\(map.name): J = \(map.formula)")
                 }

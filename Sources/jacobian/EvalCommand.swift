@@ -63,15 +63,13 @@ struct EvalCommand: ParsableCommand {
             let layout = point.layout
             try graph.draw(map, at: x, layout: layout, first: true)
             var value: [Double], jacobian: Jacobian, order: ChainOrder?, factors: [String]?
-            if let p = map as? Pipeline {
-                let c = try p.chain(at: x, layout: layout)
-                (value, jacobian, order) = (c.value, c.product, c.order)
-                factors = zip(p.stages, c.factors).map { s, f in
+            let composed = try map.evaluateComposed(at: x, layout: layout)
+            (value, jacobian, order) = (composed.value, composed.jacobian, composed.chain?.order)
+            if let c = composed.chain {
+                factors = zip(map.stages, c.factors).map { s, f in
                     let g = f.oriented(layout)
                     return "\(s.name): \(g.rows)×\(g.columns) \(g.structureName)"
                 }
-            } else {
-                (value, jacobian) = try map.evaluate(at: x, layout: layout)
             }
             let dense = jacobian.matrix
             if let path = point.npy { try dense.writeNPY(to: path) }
@@ -105,7 +103,7 @@ struct EvalCommand: ParsableCommand {
             if let s = e.symbolicJacobian() { Output.symbolic(s, map: e, at: x, numerator: jacobian.dense(in: layout)) }
             if explain {
                 Output.line()
-                try e.explanation(at: x, layout: layout).forEach { Output.line($0) }
+                try e.explanation(at: x, layout: layout)?.forEach { Output.line($0) }
             }
         }
     }

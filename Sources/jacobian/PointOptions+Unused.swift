@@ -5,7 +5,7 @@ extension PointOptions {
     /// (--hidden-size on softmax), or when --param sets the variable a linear stage is differentiated with respect to
     /// (its value is the point).
     func ensureOptionsUsed(by map: any VectorMap) throws {
-        let stages = (map as? Pipeline)?.stages ?? [map]
+        let stages = map.stages
         let names = Set(stages.map(\.name))
         let rules: [(option: String, given: Bool, users: [String])] = [
             ("--wrt", wrt != nil, ["linear", "linear-row"]),

@@ -3,7 +3,7 @@ import Foundation
 /// `--explain` for an expression: its graph, node by node with each argument's Jacobian, then the accumulation.
 extension ExpressionMap {
     /// The lines of the explanation at x in `layout`.
-    public func explanation(at x: [Double], layout: Layout) throws -> [String] {
+    public func explanation(at x: [Double], layout: Layout) throws -> [String]? {
         let a = try accumulation(at: x, layout: layout)
         let inputNames = Set(inputs.map(\.name))
         var lines = ["graph of \(name): \(graph.nodes.count) nodes, inputs \(inputs.map(\.name).joined(separator: ", "))"]

@@ -19,7 +19,7 @@ public enum HessianCheck {
             graph = e.graph
             result = try e.hessian(at: x)
         } else {
-            let stages = (map as? Pipeline)?.stages ?? [map]
+            let stages = map.stages
             graph = ComputationGraph.chain(stages)
             result = try graph.hessian(["x": x], inputs: [0])
             if stages.count == 1, let c = map as? CurvatureMap {

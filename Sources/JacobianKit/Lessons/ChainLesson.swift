@@ -13,7 +13,7 @@ public struct ChainLesson: Lesson {
         options.parameters = ["W": [0.5, -1, 0.25, 2, 1, -0.5], "b": [0.1, -0.2]]
         options.out = 2
         let g = try Catalog.build("linear | tanh", shape: .vector(3), options: options)
-        let composite = Pipeline([f] + ((g as? Pipeline)?.stages ?? [g]))
+        let composite = Pipeline([f] + g.stages)
         let x = [0.3, -0.7]
         log.say("x ∈ R² →f→ y ∈ R³ →g→ z ∈ R², with f the notes' example and g(y) = tanh(W·y + b).")
         log.step("numerator layout: J(g∘f) = J(g)·J(f)")

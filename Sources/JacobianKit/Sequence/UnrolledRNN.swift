@@ -143,7 +143,10 @@ public struct UnrolledRNN: VectorMap {
         return (loss, gWxh + gWhh + gB + gV + gC, deltas, rows)
     }
 
-    /// The BPTT recursion at θ, one line per step, for `check --explain`.
+    /// The BPTT recursion at θ, one line per step, for `check --explain` (the same in either layout).
+    public func explanation(at theta: [Double], layout: Layout) throws -> [String]? { explanation(at: theta) }
+
+    /// The BPTT recursion at θ, one line per step.
     public func explanation(at theta: [Double]) -> [String] {
         let r = backPropagation(at: theta)
         var lines = ["BPTT, from the last step back (row convention; J(zₜ wrt hₜ) = Vᵀ, J(hₜ₊₁ wrt hₜ) = diag(1 − hₜ₊₁²)·W_hhᵀ):"]
