@@ -83,8 +83,17 @@ public struct Elementwise: VectorMap {
     /// f′(x) for one coordinate, given y = f(x).
     static func derivative(_ f: Function, at x: Double, value y: Double) -> Double {
         switch f {
-        case .sigmoid: return y * (1 - y)
-        case .tanh: return 1 - y * y
+        // σ(1 − σ) and 1 − tanh² cancel where f is near ±1, losing all digits by x ≈ 37 and 19; there
+        // e^−|x|/(1 + e^−|x|)² and 4e^−2|x|/(1 + e^−2|x|)² are exact to rounding
+        // (σ′(30) = 9.3576e-14, not 9.348e-14).
+        case .sigmoid:
+            guard x > 8 else { return y * (1 - y) }
+            let e = Foundation.exp(-x)
+            return e / ((1 + e) * (1 + e))
+        case .tanh:
+            guard Swift.abs(x) > 8 else { return 1 - y * y }
+            let e = Foundation.exp(-2 * Swift.abs(x))
+            return 4 * e / ((1 + e) * (1 + e))
         case .relu: return x > 0 ? 1 : 0
         case let .leakyRelu(slope): return x > 0 ? 1 : slope
         case .exp: return y
