@@ -16,8 +16,15 @@ public struct CheckEntry: Codable, Equatable, Sendable {
     public var finiteDifference: Double
     /// |analytic − finiteDifference|.
     public var absoluteError: Double
-    /// The finite-difference value's own error estimate (Richardson), when there is one.
+    /// The reference value's own error bound (round-off for central differences, Richardson's estimate, a few
+    /// ulps for the complex step).
     public var errorEstimate: Double?
+    /// The tolerance at this entry (see `Tolerance`).
+    public var allowed: Double?
+    /// The verdict on this entry.
+    public var verdict: Verdict?
+    /// The method its reference came from (escalated entries differ from the report's method).
+    public var method: CheckMethod?
 }
 
 /// An entry where x ± h straddles a kink: the one-sided quotients differ, and the analytic value is judged
@@ -41,30 +48,45 @@ public struct KinkEntry: Codable, Equatable, Sendable {
     public var inside: Bool
 }
 
-/// The check's tolerance rule: an entry passes when |a − fd| ≤ absolute + relative·|fd|.
+/// The check's tolerance rule. Entry by entry (`GradientCheck`), an entry is allowed
+/// absolute + relative·|ref| + line·min(largest |entry| of its row, of its column of J), plus the reference's own
+/// error bound; the line term makes the rule scale-free, so entries of 1e-13 are judged as strictly as entries of 1.
+/// Elsewhere (Hessians, `accepts`) the rule is |a − fd| ≤ absolute + relative·|fd|.
 public struct Tolerance: Codable, Equatable, Sendable {
-    /// The absolute part (default 1e-6).
+    /// The absolute part (default 1e-6; 0 for entry-by-entry checks).
     public var absolute: Double
     /// The relative part (default 1e-5).
     public var relative: Double
+    /// The part relative to the smaller of the largest |entry| in the entry's row and in its column (entry-by-entry
+    /// checks; default 1e-8).
+    public var line: Double
 
-    /// The documented defaults: central differences at the auto step are accurate to about 1e-9 relative
-    /// on these maps, so 1e-6 + 1e-5·|fd| fails any real error and no rounding noise.
-    public static let `default` = Tolerance(absolute: 1e-6, relative: 1e-5)
+    /// The rule for Hessians and legacy comparisons: central differences at the auto step are accurate to
+    /// about 1e-9 relative on these maps, so 1e-6 + 1e-5·|fd| fails any real error and no rounding noise.
+    public static let `default` = Tolerance(absolute: 1e-6, relative: 1e-5, line: 1e-8)
+
+    /// The entry-by-entry rule of `GradientCheck`: 1e-5·|ref| + 1e-8·min(|row|∞, |column|∞), nothing absolute.
+    public static let entrywise = Tolerance(absolute: 0, relative: 1e-5, line: 1e-8)
 
     /// A tolerance rule.
-    public init(absolute: Double, relative: Double) {
+    public init(absolute: Double, relative: Double, line: Double = 1e-8) {
         self.absolute = absolute
         self.relative = relative
+        self.line = line
     }
 
-    /// Whether an analytic value a is within tolerance of fd.
+    /// Whether an analytic value a is within tolerance of fd (absolute + relative only).
     public func accepts(_ a: Double, _ fd: Double) -> Bool {
         abs(a - fd) <= absolute + relative * abs(fd)
     }
 
     /// "|Δ| ≤ 1e-06 + 1e-05·|fd|".
     public var rule: String { "|Δ| ≤ \(absolute) + \(relative)·|fd|" }
+
+    /// The entry-by-entry rule as a report states it.
+    public var entryRule: String {
+        (absolute > 0 ? "\(absolute) + " : "") + "\(relative)·|ref| + \(line)·min(max |row|, max |column|)"
+    }
 }
 
 /// The step as the report states it: the rule and the range of h over the coordinates.
@@ -135,11 +157,11 @@ public struct CheckReport: Encodable, Sendable {
     public var maxRelativeError: Double
     /// The entry with the largest |a − fd| (nil for an empty Jacobian).
     public var worst: CheckEntry?
-    /// Entries outside tolerance.
+    /// Entries that failed (`verdicts.fail`).
     public var mismatches: Int
     /// Entries compared.
     public var total: Int
-    /// Whether every entry passed.
+    /// Whether every entry passed (the verdict is pass; an inconclusive check has not passed).
     public var passed: Bool
     /// For a failing pipeline: the first factor that fails its own check.
     public var blame: Blame?
@@ -152,12 +174,29 @@ public struct CheckReport: Encodable, Sendable {
     /// Set when the check fails but the transpose of the analytic Jacobian passes: the line asking
     /// "did you return Jᵀ?".
     public var transposeHint: String?
+    /// The whole check's verdict: fail if any entry failed, else inconclusive if any was, else pass.
+    public var verdict: Verdict = .pass
+    /// How many entries passed, failed, and could not be decided.
+    public var verdicts = VerdictCounts()
+    /// The entries that central differences could not decide, re-judged by a more accurate method.
+    public var escalation: Escalation?
+    /// Coordinates whose stencil was changed so that the probes stay inside the domain.
+    public var stepAdjustments: [StepAdjustment] = []
+    /// The worst failing entries (up to 8), worst first.
+    public var failing: [CheckEntry] = []
+    /// Some entries no method could decide (up to 8), with their bounds.
+    public var undecided: [CheckEntry] = []
+    /// Each entry's verdict, stored like the report's matrices (row-major in `layout`), for Jacobians of at
+    /// most 2400 entries (the error map); nil above.
+    public var verdictGrid: [Verdict]?
+    /// Entries left inconclusive in the columns an escalation re-evaluated (for its count of decided entries).
+    var undecidedInEscalatedColumns = 0
 
     /// Set this `userInfo` key to true to encode everything but the two matrices (which a caller then writes itself).
     public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!
 
     enum CodingKeys: String, CodingKey {
-        case map, layout, method, kinks, maxErrorEstimate, stepStudy, transposeHint, inputShape, outputShape, input,
+        case map, layout, method, verdict, verdicts, escalation, stepAdjustments, failing, undecided, kinks, maxErrorEstimate, stepStudy, transposeHint, inputShape, outputShape, input,
              inputs, value, constants, jacobian, finiteDifference, structure,
              formula, chainOrder, step, tolerance, evaluations, maxAbsoluteError, maxRelativeError, worst,
              mismatches, total, passed, blame
@@ -168,6 +207,12 @@ public struct CheckReport: Encodable, Sendable {
         try c.encode(map, forKey: .map)
         try c.encode(layout, forKey: .layout)
         try c.encode(method, forKey: .method)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(verdicts, forKey: .verdicts)
+        try c.encodeIfPresent(escalation, forKey: .escalation)
+        try c.encode(stepAdjustments, forKey: .stepAdjustments)
+        try c.encode(failing, forKey: .failing)
+        try c.encode(undecided, forKey: .undecided)
         try c.encode(kinks, forKey: .kinks)
         try c.encodeIfPresent(maxErrorEstimate, forKey: .maxErrorEstimate)
         try c.encodeIfPresent(stepStudy, forKey: .stepStudy)

@@ -7,7 +7,7 @@ public enum CheckMethod: String, CaseIterable, Codable, Sendable {
     /// Central differences at h, h/2, h/4 extrapolated (Richardson): 6n evaluations, error O(h⁶) + O(ε/h),
     /// with an error estimate per entry (the last extrapolation's change).
     case richardson
-    /// Im f(x + i·h·e_j) / h with h = 1e-20: n complex evaluations, no subtraction, so accurate to rounding;
+    /// Im f(x + i·h·e_j) / h with h = 1e-20·max(1,|x_j|): n complex evaluations, no subtraction, so accurate to rounding;
     /// only for maps that are real-analytic and can be evaluated on complex numbers.
     case complexStep = "complex-step"
 
@@ -16,7 +16,7 @@ public enum CheckMethod: String, CaseIterable, Codable, Sendable {
         switch self {
         case .central: return "central differences: 2n evaluations, error O(h²)"
         case .richardson: return "Richardson extrapolation of central differences at h, h/2, h/4: 6n evaluations, error O(h⁶), per-entry error estimate"
-        case .complexStep: return "complex step Im f(x + ih·e_j)/h, h = 1e-20: n complex evaluations, accurate to rounding"
+        case .complexStep: return "complex step Im f(x + ih·e_j)/h, h = 1e-20·max(1,|x_j|): n complex evaluations, accurate to rounding"
         }
     }
 }
@@ -24,7 +24,8 @@ public enum CheckMethod: String, CaseIterable, Codable, Sendable {
 /// How the finite-difference step h is chosen for each coordinate.
 public enum StepRule: Equatable, Sendable, CustomStringConvertible {
     /// Per coordinate, balancing truncation against round-off for the method: central h_j = ∛ε·max(1, |x_j|)
-    /// ≈ 6.06e-6·max(1, |x_j|); Richardson h_j = 0.01·max(1, |x_j|); complex step h = 1e-20.
+    /// ≈ 6.06e-6·max(1, |x_j|); Richardson h_j = 0.01·max(1, |x_j|); complex step h_j = 1e-20·max(1, |x_j|)
+    /// (so that h·∂f/∂x_j stays a normal number where x_j is huge).
     case auto
     /// The same h for every coordinate.
     case fixed(Double)
@@ -41,7 +42,7 @@ public enum StepRule: Equatable, Sendable, CustomStringConvertible {
         switch method {
         case .central: return Self.cubeRootEpsilon * max(1, abs(x))
         case .richardson: return 0.01 * max(1, abs(x))
-        case .complexStep: return 1e-20
+        case .complexStep: return 1e-20 * max(1, abs(x))
         }
     }
 
@@ -53,7 +54,7 @@ public enum StepRule: Equatable, Sendable, CustomStringConvertible {
         case let (.fixed(h), _): return "fixed: h = \(h)"
         case (.auto, .central): return "auto: h_j = ∛ε·max(1,|x_j|)"
         case (.auto, .richardson): return "auto: h_j = 0.01·max(1,|x_j|), then h/2 and h/4"
-        case (.auto, .complexStep): return "auto: h = 1e-20 (imaginary)"
+        case (.auto, .complexStep): return "auto: h_j = 1e-20·max(1,|x_j|) (imaginary)"
         }
     }
 }
@@ -72,6 +73,8 @@ public struct FiniteDifferenceResult: Sendable {
     public var left: Matrix?
     /// Maps with kinks: (f(x + h) − f(x))/h, as Jᵀ (n×m).
     public var right: Matrix?
+    /// Coordinates whose stencil was changed to stay inside the domain.
+    public var adjustments: [StepAdjustment] = []
 }
 
 /// Finite-difference Jacobians, column by column (memory: one Jacobian), split over the machine's cores.
@@ -146,39 +149,70 @@ public enum FiniteDifference {
     }
 
     static func central(_ map: any VectorMap, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
-        if let batched = map as? any BatchEvaluable { return try centralBatched(batched, x, step) }
+        if let batched = map as? any BatchEvaluable {
+            do { return try centralBatched(batched, x, step) } catch where leftDomain(error) {
+                // A probe left the domain somewhere in a batch: redo the columns one by one, each stencil fitted.
+            }
+        }
         let n = x.count, m = map.outputShape.count
         let kinks = map.hasKinks
-        let f0 = kinks ? try map.checkedValue(at: x) : []
+        let center = CenterValue(), log = AdjustmentLog()
+        if kinks { _ = try center.value(map, x) }
         let r = try ColumnDriver.run(n: n, m: m, x: x, extras: kinks ? 2 : 0) { k, probe, write in
-            let c = try centralColumn(map, x, &probe, k, step.step(at: x[k], method: .central))
+            let c = try domainColumn(map, x, &probe, k, step: step, center: center, log: log)
             write(0, c.column)
             if kinks {
-                write(1, f0.indices.map { (f0[$0] - c.down[$0]) / c.hDown })
-                write(2, f0.indices.map { (c.up[$0] - f0[$0]) / c.hUp })
+                let f0 = try center.value(map, x)
+                write(1, c.oneSided ? c.column : f0.indices.map { (f0[$0] - c.down[$0]) / c.hDown })
+                write(2, c.oneSided ? c.column : f0.indices.map { (c.up[$0] - f0[$0]) / c.hUp })
             }
             return c.h
         }
-        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 2 * n + (kinks ? 1 : 0),
-                                      errorEstimate: nil, left: kinks ? r.extras[0] : nil, right: kinks ? r.extras[1] : nil)
+        let adjustments = log.all
+        let oneSided = adjustments.filter { $0.kind != .relative }.count
+        var result = FiniteDifferenceResult(transposed: r.main, steps: r.steps,
+                                            evaluations: 2 * n + center.evaluations + 2 * oneSided,
+                                            errorEstimate: nil, left: kinks ? r.extras[0] : nil,
+                                            right: kinks ? r.extras[1] : nil)
+        result.adjustments = adjustments
+        return result
     }
 
     /// Richardson's tableau on D(h), D(h/2), D(h/4): R1 = (4D(h/2) − D(h))/3, R1′ likewise from h/2,
     /// R2 = (16R1′ − R1)/15; the estimate is |R2 − R1′| (truncation) plus the round-off 16ε·|f|/h.
     static func richardson(_ map: any VectorMap, _ x: [Double], _ step: StepRule) throws -> FiniteDifferenceResult {
         let n = x.count, m = map.outputShape.count
-        if let batched = map as? any BatchEvaluable { return try richardsonBatched(batched, x, step) }
+        if let batched = map as? any BatchEvaluable {
+            do { return try richardsonBatched(batched, x, step) } catch where leftDomain(error) {}
+        }
         let r = try ColumnDriver.run(n: n, m: m, x: x, extras: 1) { k, probe, write in
-            let h = step.step(at: x[k], method: .richardson)
-            let d0 = try centralColumn(map, x, &probe, k, h), d1 = try centralColumn(map, x, &probe, k, h / 2)
-            let d2 = try centralColumn(map, x, &probe, k, h / 4)
-            let t = tableau(d0.column, d1.column, d2.column, up: d2.up, down: d2.down, h: h)
+            let t = try richardsonColumn(map, x, &probe, k, step: step)
             write(0, t.best)
             write(1, t.error)
-            return d0.h
+            return t.h
         }
         return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 6 * n, errorEstimate: r.extras[0],
                                       left: nil, right: nil)
+    }
+
+    /// Column k by Richardson at the rule's h; when x ± h leaves the domain, at h = 0.01·|x_k| (auto only).
+    static func richardsonColumn(_ map: any VectorMap, _ x: [Double], _ probe: inout [Double], _ k: Int,
+                                 step: StepRule) throws -> (best: [Double], error: [Double], h: Double) {
+        let h0 = step.step(at: x[k], method: .richardson)
+        var steps = [h0]
+        if case .auto = step, abs(x[k]) > 0, 0.01 * abs(x[k]) < h0 { steps.append(0.01 * abs(x[k])) }
+        for h in steps {
+            do {
+                let d0 = try centralColumn(map, x, &probe, k, h), d1 = try centralColumn(map, x, &probe, k, h / 2)
+                let d2 = try centralColumn(map, x, &probe, k, h / 4)
+                let t = tableau(d0.column, d1.column, d2.column, up: d2.up, down: d2.down, h: h)
+                return (t.best, t.error, d0.h)
+            } catch where leftDomain(error) {
+                probe[k] = x[k]
+            }
+        }
+        throw JacobianError.outsideDomain("\(map.inputCoordinateName(k)) = \(x[k]) is too close to the edge of "
+            + "\(map.name)'s domain for Richardson's steps (h, h/2, h/4 on both sides); use central differences")
     }
 
     /// R2 and its error estimate from the central differences at h, h/2, h/4 (see `richardson`).

@@ -21,19 +21,31 @@ public struct StepStudy: Codable, Sendable {
     public var rows: [Row]
     /// The step with the smallest error.
     public var best: Row
+    /// The steps left out because x ± h leaves the map's domain.
+    public var skipped: [Double] = []
 
     /// The table for entry (output, input) of `map` at `x`, with h_j = h·max(1, |x_j|) as `auto` scales it.
     public static func run(_ map: any VectorMap, at x: [Double], output: Int, input: Int) throws -> StepStudy {
         let analytic = try map.checkedEvaluate(at: x).jacobian.entry(output, input)
         var probe = x
-        var rows: [Row] = []
+        var rows: [Row] = [], skipped: [Double] = []
         for e in 1...12 {
             let h = pow10(-e) * max(1, abs(x[input]))
-            let c = try FiniteDifference.centralColumn(map, x, &probe, input, h)
-            rows.append(Row(h: c.h, centralDifference: c.column[output], error: abs(c.column[output] - analytic)))
+            do {
+                let c = try FiniteDifference.centralColumn(map, x, &probe, input, h)
+                rows.append(Row(h: c.h, centralDifference: c.column[output], error: abs(c.column[output] - analytic)))
+            } catch where FiniteDifference.leftDomain(error) {
+                probe[input] = x[input]
+                skipped.append(h)
+            }
         }
-        let best = rows.min { $0.error < $1.error }!
-        return StepStudy(output: output, input: input, analytic: analytic, rows: rows, best: best)
+        guard let best = rows.min(by: { $0.error < $1.error }) else {
+            throw JacobianError.outsideDomain("every step of the table, 1e-1 down to 1e-12, takes "
+                + "\(map.inputCoordinateName(input)) = \(x[input]) outside \(map.name)'s domain")
+        }
+        var study = StepStudy(output: output, input: input, analytic: analytic, rows: rows, best: best)
+        study.skipped = skipped
+        return study
     }
 
     private static func pow10(_ e: Int) -> Double {

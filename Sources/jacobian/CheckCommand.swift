@@ -12,15 +12,22 @@ struct CheckCommand: ParsableCommand {
                         --step auto uses h_j = ∛ε·max(1,|x_j|) ≈ 6.1e-6·max(1,|x_j|).
           richardson    central differences at h, h/2, h/4 extrapolated: 6n evaluations, error O(h⁶) + O(ε/h),
                         with each entry's own error estimate; auto h_j = 0.01·max(1,|x_j|).
-          complex-step  Im f(x + i·h·e_j)/h, h = 1e-20: n complex evaluations, no cancellation, exact to rounding;
+          complex-step  Im f(x + i·h·e_j)/h, h_j = 1e-20·max(1,|x_j|): n complex evaluations, no cancellation;
                         only for maps that are real-analytic (not relu).
-        An entry passes when |analytic − fd| ≤ 1e-6 + 1e-5·|fd| (--atol, --rtol). The defaults assume Double.
+        Verdicts: every reference value carries its own error bound (round-off for central differences,
+        Richardson's estimate, a few ulps for the complex step). An entry passes when |analytic − ref| ≤ tolerance
+        + bound and the bound is within the tolerance; it fails when |Δ| > tolerance + 2·bound; otherwise it is
+        inconclusive. The tolerance is 1e-5·|ref| (--rtol) + 1e-8·(the largest |entry| in its row or column)
+        + --atol (default 0), so tiny entries are judged as strictly as large ones. Entries central differences
+        cannot decide are re-judged by the complex step where the map is analytic, else by Richardson, and the
+        report says how many; --method forces one method throughout. Exit status 1 for FAIL or INCONCLUSIVE.
+        Steps respect the domain: where x ± h would leave it (log near 0), h = ∛ε·|x_j|, then one-sided.
         Kinks: for maps with branches (relu, leaky-relu), an entry where x ± h straddles the kink is judged
         against the interval between its one-sided quotients, and reported as a kink.
         --step-table prints error against h (1e-1 … 1e-12) for the worst entry. --directions K checks vᵀJu for K
         seeded random unit pairs instead of every entry (2K evaluations; J is never formed).
         A failing pipeline is checked factor by factor and the first failing factor is named.
-        Exit status: 0 pass, 1 a mismatch, 64 bad input. MAP 'all' checks every built-in map at two sizes
+        Exit status: 0 pass, 1 a failed or undecided entry, 64 bad input. MAP 'all' checks every built-in map at two sizes
         in both layouts.
 
         Examples:
@@ -51,13 +58,20 @@ struct CheckCommand: ParsableCommand {
     var step: String = "auto"
 
     @Option(parsing: .unconditional, help: "Absolute tolerance.")
-    var atol: Double = Tolerance.default.absolute
+    var atol: Double = Tolerance.entrywise.absolute
 
     @Option(parsing: .unconditional, help: "Relative tolerance.")
-    var rtol: Double = Tolerance.default.relative
+    var rtol: Double = Tolerance.entrywise.relative
 
-    @Option(help: "How the reference Jacobian is approximated (see above).")
-    var method: CheckMethod = .central
+    @Option(name: .customLong("method"),
+            help: "Force one method for every entry (default: central, escalating what it cannot decide).")
+    var methodOption: CheckMethod?
+
+    /// The base method: the one forced, else central differences.
+    var method: CheckMethod { methodOption ?? .central }
+
+    /// Whether undecided entries are re-judged by the complex step or Richardson (no --method given).
+    var escalates: Bool { methodOption == nil }
 
     @Flag(name: .customLong("step-table"), help: "Print error against h, from 1e-1 to 1e-12, for the worst entry.")
     var stepTable = false
@@ -121,7 +135,8 @@ struct CheckCommand: ParsableCommand {
         BLAS.stopWorkerThreads()
         Memory.retainFreedBlocks()
         let tolerance = Tolerance(absolute: atol, relative: rtol)
-        let checker = GradientCheck(layout: point.layout, step: try Arguments.step(step), tolerance: tolerance, method: method)
+        let checker = GradientCheck(layout: point.layout, step: try Arguments.step(step), tolerance: tolerance,
+                                    method: method, escalates: escalates)
         var passed = true
         try Output.reportingErrors {
             if exec != nil || claimed != nil {

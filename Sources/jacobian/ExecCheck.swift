@@ -64,7 +64,7 @@ enum ExecCheck {
         }
         if let path = point.npy { try OutputPath.ensureWritable(path) }
         let checker = GradientCheck(layout: point.layout, step: try Arguments.step(c.step), tolerance: tolerance,
-                                    method: c.method)
+                                    method: c.method, escalates: c.escalates)
         var report = try checker.run(reference, at: x)
         if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
         if c.steps, let w = report.worst {
