@@ -191,6 +191,10 @@ public struct CheckReport: Encodable, Sendable {
     public var verdictGrid: [Verdict]?
     /// Entries left inconclusive in the columns an escalation re-evaluated (for its count of decided entries).
     var undecidedInEscalatedColumns = 0
+    /// A provisional comparison's columns holding an entry central differences did not decide.
+    var undecidedColumns: [Int] = []
+    /// How many entries those are.
+    var undecidedEntries = 0
 
     /// Set this `userInfo` key to true to encode everything but the two matrices (which a caller then writes itself).
     public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!

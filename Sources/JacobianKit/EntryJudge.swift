@@ -33,21 +33,57 @@ struct EntryJudge {
 
     /// The error bound of the reference value `ref` of entry (output i, input j).
     func bound(input j: Int, output i: Int, reference ref: Double) -> Double {
-        if let c = escalated[j] { return c.bounds[i] }
-        let eps = Double.ulpOfOne
+        bound(column(j), output: i, reference: ref)
+    }
+
+    /// What every entry of input column j shares: how its bound is computed, its step, its column scale.
+    struct Column {
+        /// central: bound = roundOff·|f_i| + 32ε·|ref|; complex: 8ε·|ref| + floor; given: `bounds[i]`.
+        enum Rule { case central, complex, given }
+        var rule: Rule
+        var roundOff = 0.0
+        var floor = 0.0
+        var bounds: [Double] = []
+        var scale: Double
+    }
+
+    /// The shared part of column j's bounds and tolerance.
+    func column(_ j: Int) -> Column {
+        let scale = columnScale.isEmpty ? 0 : columnScale[j]
+        if let c = escalated[j] {
+            if escalationMethod == .complexStep {
+                return Column(rule: .complex, floor: 64 * Double.leastNonzeroMagnitude / c.h, scale: scale)
+            }
+            return Column(rule: .given, bounds: c.bounds, scale: scale)
+        }
         switch method {
         case .central:
-            let h = steps[j]
-            return Self.centralRoundOffUlps * eps * (abs(value[i]) + h * abs(ref)) / h
-        case .richardson: return 2 * (richardsonError?[j, i] ?? 0)
-        case .complexStep: return Self.complexStepBound(ref, h: steps[j])
+            return Column(rule: .central, roundOff: Self.centralRoundOffUlps * Double.ulpOfOne / steps[j], scale: scale)
+        case .complexStep:
+            return Column(rule: .complex, floor: 64 * Double.leastNonzeroMagnitude / steps[j], scale: scale)
+        case .richardson:
+            let m = value.count
+            return Column(rule: .given, bounds: (0..<m).map { 2 * (richardsonError?[j, $0] ?? 0) }, scale: scale)
         }
     }
 
-    /// The complex step's bound: no subtraction, so a few ulps of the value, plus the spacing of subnormal
-    /// numbers over h where Im f = h·∂f/∂x_j underflows.
-    static func complexStepBound(_ ref: Double, h: Double) -> Double {
-        8 * Double.ulpOfOne * abs(ref) + 64 * Double.leastNonzeroMagnitude / h
+    /// The bound of entry i of a column, from the column's shared part.
+    @inline(__always)
+    func bound(_ c: Column, output i: Int, reference ref: Double) -> Double {
+        switch c.rule {
+        case .central: return c.roundOff * abs(value[i]) + Self.centralRoundOffUlps * Double.ulpOfOne * abs(ref)
+        case .complex: return 8 * Double.ulpOfOne * abs(ref) + c.floor
+        case .given: return c.bounds[i]
+        }
+    }
+
+    /// The tolerance of entry i of a column.
+    @inline(__always)
+    func allowed(_ c: Column, output i: Int, reference ref: Double) -> Double {
+        let r = rowScale.isEmpty ? 0 : rowScale[i]
+        let line = r > 0 && c.scale > 0 ? min(r, c.scale) : max(r, c.scale)
+        let t = tolerance.absolute + tolerance.relative * abs(ref) + tolerance.line * (line > 0 ? line : scale)
+        return max(t, Self.zeroFloor)
     }
 
     /// The method that produced the reference of input column j.
@@ -55,15 +91,11 @@ struct EntryJudge {
 
     /// The tolerance at entry (output i, input j).
     func allowed(input j: Int, output i: Int, reference ref: Double) -> Double {
-        // The smaller of the row's and the column's scale, so a tiny entry is not swamped by a large neighbour;
-        // an entirely zero row or column takes the other's, and an entry in both takes J's largest.
-        let r = rowScale.isEmpty ? 0 : rowScale[i], c = columnScale.isEmpty ? 0 : columnScale[j]
-        let line = r > 0 && c > 0 ? min(r, c) : max(r, c)
-        let t = tolerance.absolute + tolerance.relative * abs(ref) + tolerance.line * (line > 0 ? line : scale)
-        return max(t, Self.zeroFloor)
+        allowed(column(j), output: i, reference: ref)
     }
 
     /// The verdict on analytic value a against ref, given the tolerance and bound there.
+    @inline(__always)
     static func verdict(_ a: Double, _ ref: Double, allowed: Double, bound: Double) -> Verdict {
         let d = abs(a - ref)
         if d.isNaN || !a.isFinite { return .fail }

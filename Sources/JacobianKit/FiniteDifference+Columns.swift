@@ -3,8 +3,8 @@ import Foundation
 /// Reference columns for a few input coordinates, by a more accurate method than central differences: what a
 /// check escalates to when central differences cannot decide some entries.
 extension FiniteDifference {
-    /// One re-evaluated column j of J: the reference values ∂f_i/∂x_j (m numbers), each one's error bound,
-    /// and the step.
+    /// One re-evaluated column j of J: the reference values ∂f_i/∂x_j (m numbers), each one's error bound
+    /// (Richardson; empty for the complex step, whose bound follows from the value), and the step.
     struct ReferenceColumn: Sendable {
         var values: [Double]
         var bounds: [Double]
@@ -32,10 +32,8 @@ extension FiniteDifference {
                         let y = try complex.complexValue(at: z)
                         try map.checkValueCount(y.count)
                         let values = y.map { $0.imaginary / h }
-                        // No subtraction: the error is rounding in the evaluation, a few ulps of the value.
-                        results.set(p, ReferenceColumn(values: values, bounds: values.map {
-                            EntryJudge.complexStepBound($0, h: h)
-                        }, h: h))
+                        // No subtraction: a few ulps of each value, which the judge computes from the value itself.
+                        results.set(p, ReferenceColumn(values: values, bounds: [], h: h))
                     } else {
                         let t = try richardsonColumn(map, x, &probe, k, step: step)
                         // The tableau's estimate, doubled: it is the last extrapolation's change, not a bound.

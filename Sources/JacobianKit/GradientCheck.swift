@@ -39,31 +39,31 @@ public struct GradientCheck: Sendable {
                                richardsonError: fd.errorEstimate)
         judge.measureScales(fd.transposed)
         var escalation: Escalation?
-        if method == .central && escalates {
-            let undecided = undecidedColumns(analytic, fd, judge)
-            if !undecided.columns.isEmpty {
-                let complex = (map as? ComplexEvaluable)?.supportsComplexStep ?? false
-                let via: CheckMethod = complex ? .complexStep : .richardson
-                // The escalation's own step rule: a --step chosen for central differences is not the complex step's.
-                let r = FiniteDifference.referenceColumns(of: map, at: x, columns: undecided.columns, method: via,
-                                                          step: .auto)
-                let m = fd.transposed.columns
-                for (j, c) in r.columns {
-                    for i in 0..<m { fd.transposed.elements[j * m + i] = c.values[i] }
-                }
-                judge.escalated = r.columns
-                judge.escalationMethod = via
-                judge.measureScales(fd.transposed)
-                escalation = Escalation(method: via, columns: r.columns.count, entries: undecided.entries, decided: 0,
-                                        evaluations: r.evaluations)
+        let provisional = method == .central && escalates
+        var report = compare(analytic, MatrixView(fd.transposed, transposed: layout == .numerator), map: map,
+                             extras: fd, judge: judge, provisional: provisional)
+        if provisional && !report.undecidedColumns.isEmpty {
+            let complex = (map as? ComplexEvaluable)?.supportsComplexStep ?? false
+            let via: CheckMethod = complex ? .complexStep : .richardson
+            // The escalation's own step rule: a --step chosen for central differences is not the complex step's.
+            let r = FiniteDifference.referenceColumns(of: map, at: x, columns: report.undecidedColumns, method: via,
+                                                      step: .auto)
+            let m = fd.transposed.columns
+            fd.transposed.elements.withUnsafeMutableBufferPointer { f in
+                for (j, c) in r.columns { for i in 0..<m { f[j * m + i] = c.values[i] } }
             }
+            judge.escalated = r.columns
+            judge.escalationMethod = via
+            judge.measureScales(fd.transposed)
+            let entries = report.undecidedEntries
+            report = compare(analytic, MatrixView(fd.transposed, transposed: layout == .numerator), map: map,
+                             extras: fd, judge: judge)
+            escalation = Escalation(method: via, columns: r.columns.count, entries: entries,
+                                    decided: max(0, entries - report.undecidedInEscalatedColumns),
+                                    evaluations: r.evaluations)
+            report.escalation = escalation
         }
-        let fdView = MatrixView(fd.transposed, transposed: layout == .numerator)
-        var report = compare(analytic, fdView, map: map, extras: fd, judge: judge)
-        if var e = escalation {
-            e.decided = max(0, e.entries - report.undecidedInEscalatedColumns)
-            report.escalation = e
-        }
+        let fdView = report.finiteDifferences
         report.stepAdjustments = fd.adjustments
         report.method = method
         report.input = x
