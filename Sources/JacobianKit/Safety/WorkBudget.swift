@@ -161,8 +161,16 @@ extension WorkBudget {
         let n = map.inputShape.count, m = map.outputShape.count
         let constants = map.constants.reduce(0.0) { $0 + Double($1.values.count) }
         let cost = Double(n) + Double(m) + constants
-        try ensure(WorkEstimate(work, inputs: n, outputs: m, evaluationCost: cost), what: "\(work.verb) \(label)",
-                   advice: work.advice)
+        var estimate = WorkEstimate(work, inputs: n, outputs: m, evaluationCost: cost)
+        if case .check(.central, _, _) = work {
+            // A map with kinks keeps both one-sided quotients (two more n×m), and entries that central differences
+            // cannot decide may all be re-evaluated (one more: the new columns, or Richardson's bounds).
+            let extra = (map.hasKinks ? 2.0 : 0) + 1
+            estimate.bytes += extra * Double(n) * Double(m) * 8
+            estimate.memoryReason += map.hasKinks ? ", the one-sided quotients of its kinks" : ""
+            estimate.memoryReason += " and the columns an escalation may re-evaluate"
+        }
+        try ensure(estimate, what: "\(work.verb) \(label)", advice: work.advice)
     }
 
     /// Checks `work` before the map is built, from its input size n and a lower bound m on its output size
