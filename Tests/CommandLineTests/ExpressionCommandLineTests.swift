@@ -91,7 +91,7 @@ struct ExpressionCommandLineTests {
         (["check", "W*x", "--shape", "W=2x2", "--at", "W=1,2,3"], "W is given 3 numbers, which do not fill 2x2"),
         (["check", "log(x - 2)", "--dim", "x=2", "--at", "1,3"], "in 'log(x - 2)'"),
         (["check", "X*Y", "--shape", "X=100000x100000", "--shape", "Y=100000x2"], "numbers"),
-        (["check", "softmax(x)", "--dim", "x=200000"], "of the 200000×200000 Jacobian), but only"),
+        (["check", "softmax(x)", "--dim", "x=200000"], "of the 200000×200000 Jacobian and the columns an escalation may re-evaluate), but only"),
         (["check", "x1 + x2", "--dim", "7"], "give sizes by name"),
     ])
     func badInput(arguments: [String], message: String) throws {
