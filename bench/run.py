@@ -6,6 +6,8 @@ Usage: bench/run.py [check] [xor] [mnist] [--runs N] [--binary PATH]
   xor    whole process `jacobian xor --iters 100000` vs the notes' NumPy code (scaled from fewer iterations)
          and JAX's jit-compiled fori_loop (compile excluded)
   mnist  epoch time of 784-300-10 ReLU, batch 100, lr 0.1, float64 vs the hand-written NumPy version
+  scale  the full check `jacobian check softmax --dim 10000` (every one of its 10⁸ entries): wall time and peak
+         memory (max RSS) per run; and the directional check with location at n = 10⁶
   expr   `check "softmax(x)" --dim x=1000` vs `check softmax --dim 1000`, alternating, whole process; and the
          MNIST-size gradient of softmax_ce(W2*relu(W1*x + b1) + b2, y) with respect to W1 (eval --wrt W1 minus
          the same eval --wrt b2: the same constants, forward and printing, a 10-entry Jacobian)
@@ -96,15 +98,46 @@ def bench_expr(binary, runs):
           f"the 1x235200 Jacobian costs about {w - b:.1f} ms (median {wm - bm:.1f} ms; goal: under 5 ms)")
 
 
+def measured_run(command):
+    """One run in a fresh interpreter, so the peak memory is this run's: (seconds, MB)."""
+    code = ("import json,resource,subprocess,sys,time;t=time.perf_counter();"
+            "p=subprocess.run(sys.argv[1:],capture_output=True);s=time.perf_counter()-t;"
+            "print(json.dumps([s,resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024,p.returncode]))")
+    s, mb, rc = json.loads(subprocess.run([sys.executable, "-c", code] + command, capture_output=True, text=True,
+                                          check=True).stdout)
+    if rc not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} exited {rc}")
+    return s, mb
+
+
+def bench_scale(binary, runs):
+    import statistics
+    runs = max(runs, 5)
+    full = [binary, "check", "softmax", "--dim", "10000"]
+    results = [measured_run(full) for _ in range(runs)]
+    t = [r[0] for r in results]
+    mb = [r[1] for r in results]
+    print(f"check softmax --dim 10000 (10^8 entries), whole process over {runs} runs: min {min(t):.2f} s, "
+          f"median {statistics.median(t):.2f} s (spread {min(t):.2f}-{max(t):.2f}); peak memory {max(mb):.0f} MB "
+          f"(goal: at most 2 s and 1 GiB)")
+    directional = [binary, "check", "softmax", "--dim", "1000000", "--directions", "8"]
+    results = [measured_run(directional) for _ in range(max(3, runs // 2))]
+    t = [r[0] for r in results]
+    print(f"check softmax --dim 1000000 --directions 8, whole process: min {min(t):.2f} s, "
+          f"median {statistics.median(t):.2f} s; peak memory {max(r[1] for r in results):.0f} MB")
+
+
 def main():
     args = sys.argv[1:]
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 3
     binary = args[args.index("--binary") + 1] if "--binary" in args else os.path.join(ROOT, ".build-static", "release", "jacobian")
-    which = [a for a in args if a in ("check", "xor", "mnist", "expr")] or ["check", "expr", "xor", "mnist"]
+    which = [a for a in args if a in ("check", "xor", "mnist", "expr", "scale")] or ["check", "expr", "scale", "xor",
+                                                                                     "mnist"]
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset (2)")
     print(f"OPENBLAS_NUM_THREADS={threads}; {time.strftime('%Y-%m-%d %H:%M')}; binary {os.path.relpath(binary, ROOT)}")
     for name in which:
-        {"check": bench_check, "xor": bench_xor, "mnist": bench_mnist, "expr": bench_expr}[name](binary, runs * (5 if name != "mnist" else 1))
+        bench = {"check": bench_check, "xor": bench_xor, "mnist": bench_mnist, "expr": bench_expr, "scale": bench_scale}
+        bench[name](binary, runs * (5 if name not in ("mnist", "scale") else 1))
 
 
 if __name__ == "__main__":
