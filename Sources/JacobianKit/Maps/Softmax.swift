@@ -15,9 +15,12 @@ public struct Softmax: VectorMap {
 
     /// softmax(x) with the maximum subtracted first, in Double or Complex: the one definition.
     static func forward<T: GraphScalar>(_ x: [T]) -> [T] {
-        let m = T(constant: x.map(\.realPart).max() ?? 0)
+        var largest = -Double.infinity
+        for v in x where v.realPart > largest { largest = v.realPart }
+        let m = T(constant: x.isEmpty ? 0 : largest)
         var p = x.map { T.exp($0 - m) }
-        let sum = p.reduce(T.zero) { $0 + $1 }
+        var sum = T.zero
+        for v in p { sum = sum + v }
         let inverse = T(constant: 1) / sum
         for i in p.indices { p[i] = p[i] * inverse }
         return p
