@@ -133,6 +133,31 @@ struct DirectionalCheckTests {
         #expect(Set(r.located.map(\.outputName)) == ["y_3", "y_29"])
     }
 
+    @Test("on a dense J a wrong entry of the guaranteed size is caught at the stated rate, a tenth of it rarely")
+    func guaranteeHolds() throws {
+        // linear: J = W, uniform entries, so the RMS over any block is about the RMS of W.
+        var options = MapOptions()
+        options.out = 200
+        let base = try Catalog.build("linear", shape: .vector(400), options: options)
+        let w = try #require(base.constants.first { $0.name == "W" }).values
+        let rms = (w.map { $0 * $0 }.reduce(0, +) / Double(w.count)).squareRoot()
+        var rng = SplitMix64(seed: 9)
+        for (factor, atLeast, atMost) in [(1.0, 19, 20), (0.1, 0, 5)] {
+            var caught = 0
+            for s in 0..<20 {
+                let x = point(of: base, seed: UInt64(s))
+                let check = DirectionalCheck(count: 0, seed: UInt64(s), tolerance: relativeOnly)
+                let size = try check.run(base, at: x).guarantee.relativeSize
+                let planted = PlantedEntry(output: Int(rng.next() % 200), input: Int(rng.next() % 400),
+                                           delta: factor * size * rms)
+                if try !check.run(PlantedMap(base: base, planted: [planted]), at: x).passed { caught += 1 }
+            }
+            // 1 − 4⁻² = 0.9375 is a lower bound (Markov); on a dense J the rate is close to 1.
+            print("a wrong entry of \(factor) × the guaranteed size on linear 400 → 200: caught \(caught) of 20")
+            #expect(caught >= atLeast && caught <= atMost, "factor \(factor): caught \(caught) of 20")
+        }
+    }
+
     @Test("locating stops at its limit and says so")
     func locateLimit() throws {
         let base = try Catalog.build("tanh", shape: .vector(2_000), options: MapOptions())
