@@ -19,13 +19,19 @@ extension ComplexEvaluable {
 
 /// The complex-step derivative, column by column.
 enum ComplexStep {
-    /// Jᵀ by the complex step (n complex evaluations), or a one-sentence error for maps it cannot take.
-    static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws -> FiniteDifferenceResult {
+    /// The map's complex form, or the one-sentence error for a map the complex step cannot take.
+    static func evaluable(_ map: any VectorMap) throws -> ComplexEvaluable {
         guard let analytic = map as? ComplexEvaluable, analytic.supportsComplexStep else {
             throw JacobianError.invalidArgument(
                 "The complex step needs a real-analytic map that conforms to ComplexEvaluable, and \(map.name) "
                     + "does not (relu and leaky-relu have kinks); use central differences or Richardson instead.")
         }
+        return analytic
+    }
+
+    /// Jᵀ by the complex step (n complex evaluations), or a one-sentence error for maps it cannot take.
+    static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws -> FiniteDifferenceResult {
+        let analytic = try evaluable(map)
         let n = x.count, m = map.outputShape.count
         let base = x.map { ComplexDouble($0, 0) }
         let r = try ColumnDriver.run(n: n, m: m, x: x, extras: 0) { k, _, write in

@@ -9,9 +9,9 @@ extension CheckCommand {
         if point.npy != nil && directions != nil {
             throw ValidationError("--npy needs the full Jacobian, which --directions never forms; drop one of them.")
         }
-        if directions != nil && (steps || method != .central || step != "auto") {
-            throw ValidationError("--directions uses its own central step along each direction; "
-                                  + "--step-table, --method and --step apply to the entry-by-entry check.")
+        if directions != nil && steps {
+            throw ValidationError("--step-table studies the worst entry of the entry-by-entry check, which "
+                                  + "--directions does not run; drop one of them.")
         }
         let mapOptions = point.wrt != nil || point.out != nil || point.hidden != nil || point.timeSteps != nil
             || point.classes != nil || point.slope != nil || !point.param.isEmpty

@@ -25,7 +25,8 @@ struct CheckCommand: ParsableCommand {
         Kinks: for maps with branches (relu, leaky-relu), an entry where x ± h straddles the kink is judged
         against the interval between its one-sided quotients, and reported as a kink.
         --step-table prints error against h (1e-1 … 1e-12) for the worst entry. --directions K checks vᵀJu for K
-        seeded random unit pairs instead of every entry (2K evaluations; J is never formed).
+        seeded random unit pairs plus up to 72 sparse and block probes instead of every entry (J is never formed;
+        --method and --step apply), and after a failure names the wrong entries by halving the failing probe's inputs.
         A failing pipeline is checked factor by factor and the first failing factor is named.
         Exit status: 0 pass, 1 a failed or undecided entry, 64 bad input. MAP 'all' checks every built-in map at two sizes
         in both layouts.
@@ -149,7 +150,9 @@ struct CheckCommand: ParsableCommand {
             }
             if let k = directions {
                 let (map, x) = try point.resolve(.directions(k))
-                let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance).run(map, at: x)
+                let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance,
+                                                  step: try Arguments.step(step), method: method, layout: point.layout)
+                    .run(map, at: x)
                 passed = report.passed
                 if point.json {
                     try Output.json(report)

@@ -53,7 +53,9 @@ enum ExecCheck {
         defer { program?.stop() }
         let tolerance = Tolerance(absolute: c.atol, relative: c.rtol)
         if let k = c.directions {
-            let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance).run(reference, at: x)
+            let report = try DirectionalCheck(count: k, seed: point.seed, tolerance: tolerance,
+                                              step: try Arguments.step(c.step), method: c.method, layout: point.layout)
+                .run(reference, at: x)
             if point.json {
                 try Output.json(report)
             } else {

@@ -278,7 +278,8 @@ struct CommandLineTests {
         let big = try jacobian("check", "softmax", "--dim", "300000", "--directions", "3", "--json")
         #expect(big.status == 0, "\(big.stderr)")
         let report = try jsonObject(big.stdout)
-        #expect(report["passed"] as? Bool == true && report["evaluations"] as? Int == 6)
+        // 3 dense pairs and 72 structured probes (8 sparse, 2 rounds of 32 blocks), 2 evaluations each.
+        #expect(report["passed"] as? Bool == true && report["evaluations"] as? Int == 2 * (3 + 72))
     }
 
     @Test("--npy writes a 3×4 Jacobian NumPy loads with the same values", arguments: ["numerator", "denominator"])

@@ -284,7 +284,7 @@ struct HostileInputTests {
         (["check", "softmax", "--npy", "j.npy", "--directions", "3"], "--npy needs the full Jacobian"),
         (["check", "all", "--npy", "j.npy"], "--npy writes one Jacobian, but 'check all' checks many"),
         (["check", "all", "--dim", "3"], "'check all' picks its own sizes"),
-        (["check", "softmax", "--directions", "3", "--method", "richardson"], "--directions uses its own"),
+        (["check", "softmax", "--directions", "3", "--step-table"], "--step-table studies the worst entry"),
         (["xor", "--iters", "0", "--plot", "c.svg"], "--plot draws the loss curve of training, but --iters 0"),
         (["mnist", "--epochs", "0", "--load", "m.jcb", "--plot", "c.svg"], "but --epochs 0 trains nothing"),
         (["check", "softmax", "--dim", "2", "--at", "1e10,1", "--step", "1e-8"],

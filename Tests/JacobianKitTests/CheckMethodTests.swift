@@ -81,10 +81,11 @@ struct CheckMethodTests {
         var rng = SplitMix64(seed: 1)
         let x = big.samplePoint(using: &rng)
         let r = try DirectionalCheck(count: 4, seed: 0).run(big, at: x)
-        #expect(r.passed && r.evaluations == 8)
+        // 4 dense pairs, 8 sparse probes, 2 rounds of 32 block probes: 2 evaluations each.
+        #expect(r.passed && r.probes.count == 4 + 8 + 64 && r.evaluations == 2 * r.probes.count)
         let broken = try DirectionalCheck(count: 4, seed: 0).run(BrokenTanh(inputShape: .vector(50), wrong: 7),
                                                                  at: (0..<50).map { Double($0) / 50 })
-        #expect(!broken.passed)
+        #expect(!broken.passed && broken.located.map { [$0.output, $0.input] } == [[7, 7]])
     }
 }
 

@@ -6,7 +6,7 @@ public enum Workload: Sendable, Equatable {
     case evaluation(json: Bool, npy: Bool)
     /// Every entry against finite differences (`check`) by `method`.
     case check(method: CheckMethod, json: Bool, npy: Bool)
-    /// vᵀJu along `count` random direction pairs (`check --directions`).
+    /// vᵀJu along `count` random direction pairs and the structured probes (`check --directions`).
     case directions(Int)
 }
 
@@ -63,11 +63,14 @@ public struct WorkEstimate: Sendable, Equatable {
             workReason = "\(rule) = \(Self.count(evaluations)) evaluations of at least \(Self.count(eval)) "
                 + "operations each"
         case let .directions(k):
-            // Two evaluations and one Jacobian-vector product per pair; each pair's result is kept (40 bytes).
-            bytes = Double(k) * 40 + 4 * 8 * Double(n + m)
-            operations = Double(k) * (3 * eval + 2 * Double(n + m))
-            memoryReason = "\(Self.count(Double(k))) direction results and 4 vectors"
-            workReason = "2K = \(Self.count(2 * Double(k))) evaluations of at least \(Self.count(eval)) operations each"
+            // K dense pairs plus the structured probes: at least two evaluations (central differences) and one
+            // Jacobian-vector product each; each probe's result is kept (120 bytes), about 12 vectors live at once.
+            let probes = Double(k) + Double(DirectionalCheck.structuredProbeCount(inputs: n))
+            bytes = Double(k) * 120 + 12 * 8 * Double(n + m)
+            operations = probes * (3 * eval + 4 * Double(n + m))
+            memoryReason = "\(Self.count(Double(k))) direction results and 12 vectors"
+            workReason = "2(K + \(Int(probes) - k)) = \(Self.count(2 * probes)) evaluations of at least "
+                + "\(Self.count(eval)) operations each"
         }
     }
 

@@ -219,25 +219,3 @@ extension StepStudy {
         return lines
     }
 }
-
-extension DirectionalCheck.Report {
-    /// The directional check's readable report, as `jacobian check --directions` prints it.
-    public func textLines(inputShape: Shape, outputShape: Shape) -> [String] {
-        let r = self
-        var lines = [
-            "directional check of \(r.map): \(inputShape.space) → \(outputShape.space), "
-                + "vᵀJu for \(r.directions.count) seeded random unit pairs (u, v)",
-            "cost: \(r.evaluations) evaluations of f and \(r.directions.count) Jacobian–vector products "
-                + "(J is never formed); h = \(TextFormat.sci(r.step))",
-        ]
-        for (k, d) in r.directions.enumerated() {
-            lines.append("  \(k + 1): analytic \(TextFormat.number(d.analytic, digits: 12)), "
-                         + "finite difference \(TextFormat.number(d.finiteDifference, digits: 12)), "
-                         + "|Δ| \(TextFormat.sci(d.absoluteError)) \(d.passed ? "✓" : "✗")")
-        }
-        lines.append("max |Δ| = \(TextFormat.sci(r.maxAbsoluteError)), max relative error = "
-                     + "\(TextFormat.sci(r.maxRelativeError)) (an entry passes when \(r.tolerance.rule))")
-        lines.append(r.passed ? "PASS" : "FAIL")
-        return lines
-    }
-}
