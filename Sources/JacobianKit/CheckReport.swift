@@ -195,6 +195,10 @@ public struct CheckReport: Encodable, Sendable {
     var undecidedColumns: [Int] = []
     /// How many entries those are.
     var undecidedEntries = 0
+    /// Escalated columns holding a failed entry.
+    var failedEscalatedColumns: [Int] = []
+    /// Entries the complex step failed but Richardson did not: left inconclusive.
+    public var disagreements = 0
 
     /// Set this `userInfo` key to true to encode everything but the two matrices (which a caller then writes itself).
     public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!

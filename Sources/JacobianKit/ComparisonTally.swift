@@ -15,6 +15,10 @@ struct ComparisonTally {
     var undecidedEscalated = 0
     var undecidedColumns: [Int] = []
     var undecidedEntries = 0
+    /// Escalated columns holding a failed entry (for a second opinion).
+    var failedEscalatedColumns: [Int] = []
+    /// Entries whose two references disagreed.
+    var disagreements = 0
 
     /// Adds a failed entry.
     mutating func fail(_ j: Int, _ i: Int, ratio: Double) {
@@ -55,6 +59,8 @@ struct ComparisonTally {
         undecidedEscalated += o.undecidedEscalated
         undecidedColumns += o.undecidedColumns
         undecidedEntries += o.undecidedEntries
+        failedEscalatedColumns += o.failedEscalatedColumns
+        disagreements += o.disagreements
     }
 
     /// Keeps the 8 largest items by `larger`, largest first.

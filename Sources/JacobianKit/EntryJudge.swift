@@ -18,6 +18,9 @@ struct EntryJudge {
     var escalated: [Int: FiniteDifference.ReferenceColumn] = [:]
     /// The method of the re-evaluated columns.
     var escalationMethod: CheckMethod?
+    /// Richardson's second opinion on complex-step columns where an entry failed: a failure stands only when
+    /// both references fail it (an inaccurate complex function must not fail a correct derivative).
+    var confirmation: [Int: FiniteDifference.ReferenceColumn] = [:]
     /// max_j |ref[i, j]| per output i (m): the scale of row i of J.
     var rowScale: [Double] = []
     /// max_i |ref[i, j]| per input j (n): the scale of column j of J.

@@ -67,6 +67,8 @@ extension GradientCheck {
         report.undecidedInEscalatedColumns = undecidedEscalated
         report.undecidedColumns = undecidedColumns
         report.undecidedEntries = undecidedEntries
+        report.failedEscalatedColumns = t.failedEscalatedColumns
+        report.disagreements = t.disagreements
         report.kinks = kinks.map { k in
             let (row, column) = fd.isTransposed ? (k.i, k.j) : (k.j, k.i)
             return KinkEntry(row: row, column: column, output: k.i, input: k.j, left: k.left, right: k.right,
@@ -90,7 +92,8 @@ extension GradientCheck {
                     analyticStored.fillRow(j, into: row)
                     let column = judge.column(j)
                     let escalated = judge.escalated[j] != nil
-                    var columnUndecided = false
+                    let second = judge.confirmation[j]
+                    var columnUndecided = false, columnFailed = false
                     for i in 0..<m {
                         let x = row[i], y = f[j * m + i]
                         let bound = judge.bound(column, output: i, reference: y)
@@ -103,7 +106,16 @@ extension GradientCheck {
                             if inside { t.counts.pass += 1 } else { t.fail(j, i, ratio: abs(x - y) / max(margin, 1e-300)) }
                             continue
                         }
-                        let verdict = EntryJudge.verdict(x, y, allowed: allowed, bound: bound)
+                        var verdict = EntryJudge.verdict(x, y, allowed: allowed, bound: bound)
+                        if verdict == .fail, let second {
+                            let y2 = second.values[i], b2 = second.bounds[i]
+                            let a2 = judge.allowed(column, output: i, reference: y2)
+                            if EntryJudge.verdict(x, y2, allowed: a2, bound: b2) != .fail {
+                                verdict = .inconclusive
+                                t.disagreements += 1
+                            }
+                        }
+                        if verdict == .fail && escalated { columnFailed = true }
                         mark(j, i, verdict)
                         let d = abs(x - y)
                         let rel = d / max(abs(x), abs(y), 1e-300)
@@ -125,6 +137,7 @@ extension GradientCheck {
                         if rel > t.maxRel || rel.isNaN { t.maxRel = rel }
                     }
                     if columnUndecided { t.undecidedColumns.append(j) }
+                    if columnFailed { t.failedEscalatedColumns.append(j) }
                 }
             }
         }

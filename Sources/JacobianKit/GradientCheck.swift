@@ -58,9 +58,19 @@ public struct GradientCheck: Sendable {
             let entries = report.undecidedEntries
             report = compare(analytic, MatrixView(fd.transposed, transposed: layout == .numerator), map: map,
                              extras: fd, judge: judge)
+            var evaluations = r.evaluations
+            if via == .complexStep && !report.failedEscalatedColumns.isEmpty {
+                // A second opinion before a failure is reported: Richardson on the columns the complex step failed.
+                let second = FiniteDifference.referenceColumns(of: map, at: x, columns: report.failedEscalatedColumns,
+                                                               method: .richardson, step: .auto)
+                judge.confirmation = second.columns
+                evaluations += second.evaluations
+                report = compare(analytic, MatrixView(fd.transposed, transposed: layout == .numerator), map: map,
+                                 extras: fd, judge: judge)
+            }
             escalation = Escalation(method: via, columns: r.columns.count, entries: entries,
                                     decided: max(0, entries - report.undecidedInEscalatedColumns),
-                                    evaluations: r.evaluations)
+                                    evaluations: evaluations)
             report.escalation = escalation
         }
         let fdView = report.finiteDifferences

@@ -1,3 +1,4 @@
+import Foundation
 import ComplexModule
 import RealModule
 
@@ -11,6 +12,8 @@ protocol GraphScalar: AlgebraicField, ElementaryFunctions, Sendable {
     init(constant d: Double)
     /// The real part (the number itself for Double).
     var realPart: Double { get }
+    /// tanh, accurate in the imaginary part too where |Re z| is large (the complex step's derivative lives there).
+    static func hyperbolicTangent(_ z: Self) -> Self
     /// `map` applied to `x` (its real or complex forward).
     static func applying(_ map: any VectorMap, to x: [Self]) throws -> [Self]
     /// The r×c product of row-major a (r×k) and b (k×c).
@@ -42,6 +45,7 @@ extension GraphScalar {
 extension Double: GraphScalar {
     init(constant d: Double) { self = d }
     var realPart: Double { self }
+    static func hyperbolicTangent(_ z: Double) -> Double { Foundation.tanh(z) }
 
     static func applying(_ map: any VectorMap, to x: [Double]) throws -> [Double] { try map.checkedValue(at: x) }
 
@@ -77,6 +81,18 @@ extension Double: GraphScalar {
 extension Complex<Double>: GraphScalar {
     init(constant d: Double) { self.init(d, 0) }
     var realPart: Double { real }
+
+    /// tanh(x + iy) = (sinh 2x + i·sin 2y)/(cosh 2x + cos 2y), written with e = e^−2|x| so nothing overflows:
+    /// (±(1 − e²) + i·2e·sin 2y)/(1 + e² + 2e·cos 2y). swift-numerics' tanh loses the imaginary part of
+    /// tanh(14 + i·1e-20) to 1e-4 relative; this keeps it to rounding.
+    static func hyperbolicTangent(_ z: Complex<Double>) -> Complex<Double> {
+        let x = z.real, y = z.imaginary
+        guard abs(x) > 1 else { return Complex.tanh(z) }
+        let e = Foundation.exp(-2 * abs(x))
+        let denominator = 1 + e * e + 2 * e * Foundation.cos(2 * y)
+        let real = (1 - e * e) / denominator
+        return Complex(x < 0 ? -real : real, 2 * e * Foundation.sin(2 * y) / denominator)
+    }
 
     static func applying(_ map: any VectorMap, to x: [Complex<Double>]) throws -> [Complex<Double>] {
         guard let c = map as? ComplexEvaluable, c.supportsComplexStep else {

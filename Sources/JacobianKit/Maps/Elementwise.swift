@@ -68,7 +68,7 @@ public struct Elementwise: VectorMap {
         switch f {
         // 1/(1 + e^−x) as the notes write it; for x < −709 e^−x is +∞ and σ is exactly 0, never NaN.
         case .sigmoid: return T(constant: 1) / (T(constant: 1) + T.exp(-x))
-        case .tanh: return T.tanh(x)
+        case .tanh: return T.hyperbolicTangent(x)
         case .relu: return x.realPart > 0 ? x : .zero
         case let .leakyRelu(slope): return x.realPart > 0 ? x : T(constant: slope) * x
         case .exp: return T.exp(x)

@@ -53,7 +53,7 @@ public struct LSTMCell: VectorMap {
         }
         let (f, i, a, o) = (act[0], act[1], act[2], act[3])
         let c = (0..<hidden).map { p[2][$0] * f[$0] + i[$0] * a[$0] }
-        let h = (0..<hidden).map { o[$0] * T.tanh(c[$0]) }
+        let h = (0..<hidden).map { o[$0] * T.hyperbolicTangent(c[$0]) }
         return (u, p[2], w, act, c, h)
     }
 

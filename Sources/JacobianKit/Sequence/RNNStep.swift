@@ -37,7 +37,7 @@ public struct RNNStep: VectorMap {
         let fromX = T.vectorMatrix(p[0], p[2], rows: d, columns: h)
         let fromH = T.vectorMatrix(p[1], p[3], rows: h, columns: h)
         let a = zip(zip(fromX, fromH).map(+), p[4]).map(+)
-        return a.map { T.tanh($0) }
+        return a.map { T.hyperbolicTangent($0) }
     }
 
     public func value(at theta: [Double]) throws -> [Double] { forward(theta) }

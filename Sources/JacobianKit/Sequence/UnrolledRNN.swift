@@ -83,7 +83,7 @@ public struct UnrolledRNN: VectorMap {
             let x = inputs[(t * d)..<((t + 1) * d)].map { T(constant: $0) }
             let fromX = T.vectorMatrix(x, p[0], rows: d, columns: h)
             let fromH = T.vectorMatrix(state, p[1], rows: h, columns: h)
-            state = zip(zip(fromX, fromH).map(+), p[2]).map { T.tanh($0 + $1) }
+            state = zip(zip(fromX, fromH).map(+), p[2]).map { T.hyperbolicTangent($0 + $1) }
             states.append(state)
             let z = zip(T.vectorMatrix(state, p[3], rows: h, columns: k), p[4]).map(+)
             logits.append(z)
