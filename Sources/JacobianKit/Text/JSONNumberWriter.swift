@@ -37,33 +37,45 @@ package struct JSONNumberWriter {
         count = buffer.withUnsafeMutableBufferPointer { Self.write(v, to: $0.baseAddress! + count) + count }
     }
 
-    /// Appends an array of rows, `[[e(0,0),e(0,1),…],[e(1,0),…],…]`, rows×columns. From `parallelEntries` entries
-    /// on, blocks of rows are written on the machine's cores at once (one block per core, about 1.6 MB each) and
-    /// handed on in order, so `entry` is called from several threads.
+    /// Appends an array of rows, `[[e(0,0),e(0,1),…],[e(1,0),…],…]`, rows×columns; see `appendRows(fillingRow:)`.
     package mutating func appendRows(rows: Int, columns: Int, entry: @Sendable (Int, Int) -> Double) {
+        appendRows(rows: rows, columns: columns, fillingRow: { i, row in
+            for j in 0..<columns { row[j] = entry(i, j) }
+        })
+    }
+
+    /// Appends an array of rows, rows×columns, `fill(i, row)` writing row i's `columns` numbers into `row`. From
+    /// `parallelEntries` entries on, blocks of rows are written on the machine's cores at once (one block per core,
+    /// about 1.6 MB of text each) and handed on in order, so `fill` is called from several threads.
+    package mutating func appendRows(rows: Int, columns: Int,
+                                     fillingRow fill: @Sendable (Int, UnsafeMutableBufferPointer<Double>) -> Void) {
         append("[")
         let workers = rows * columns >= Self.parallelEntries ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        let blockRows = workers == 1 ? 1 : max(1, (1 << 16) / max(columns, 1))
+        let blocks = Blocks(count: workers, rowLength: columns,
+                            bytes: workers == 1 ? 0 : blockRows * (columns * (ShortestDecimal.maxLength + 1) + 3))
+        defer { blocks.deallocate() }
         if workers == 1 {
-            for i in 0..<rows { appendRow(i, columns: columns, entry: entry) }
+            for i in 0..<rows {
+                fill(i, blocks.rows[0])
+                appendRow(i, UnsafeBufferPointer(blocks.rows[0]))
+            }
         } else {
-            let blockRows = max(1, (1 << 16) / max(columns, 1))
-            let rowBytes = columns * (ShortestDecimal.maxLength + 1) + 3  // ",[" … "]"
-            let blocks = Blocks(count: workers, bytes: blockRows * rowBytes)
-            defer { blocks.deallocate() }
             var start = 0
             while start < rows {
                 let wave = min(workers, (rows - start + blockRows - 1) / blockRows)
                 let first = start
                 DispatchQueue.concurrentPerform(iterations: wave) { w in
                     var n = 0
-                    let p = blocks.buffers[w]
+                    let p = blocks.text[w], row = blocks.rows[w]
                     for i in (first + w * blockRows)..<min(rows, first + (w + 1) * blockRows) {
-                        n += Self.writeRow(i, columns: columns, entry: entry, to: p + n)
+                        fill(i, row)
+                        n += Self.writeRow(i, UnsafeBufferPointer(row), to: p + n)
                     }
                     blocks.lengths[w] = n
                 }
                 flush()
-                for w in 0..<wave { sink(UnsafeRawBufferPointer(start: blocks.buffers[w], count: blocks.lengths[w])) }
+                for w in 0..<wave { sink(UnsafeRawBufferPointer(start: blocks.text[w], count: blocks.lengths[w])) }
                 start += wave * blockRows
             }
         }
@@ -73,25 +85,25 @@ package struct JSONNumberWriter {
     /// Arrays of at least this many entries are written on several cores.
     package static let parallelEntries = 100_000
 
-    /// Appends row i, with the comma before it unless it is the first.
-    private mutating func appendRow(_ i: Int, columns: Int, entry: (Int, Int) -> Double) {
+    /// Appends row i (its numbers in `row`), with the comma before it unless it is the first.
+    private mutating func appendRow(_ i: Int, _ row: UnsafeBufferPointer<Double>) {
         append(i == 0 ? "[" : ",[")
         var j = 0
-        while j < columns {
+        while j < row.count {
             // As many entries as fit, in one pass over the buffer: a comma and a number each.
             if buffer.count - count < ShortestDecimal.maxLength + 1 { flush() }
             let room = (buffer.count - count) / (ShortestDecimal.maxLength + 1)
-            let end = min(columns, j + room)
+            let end = min(row.count, j + room)
             count = buffer.withUnsafeMutableBufferPointer { b in
-                Self.writeEntries(i, from: j, to: end, entry: entry, at: b.baseAddress! + count) + count
+                Self.writeEntries(row, from: j, to: end, at: b.baseAddress! + count) + count
             }
             j = end
         }
         append("]")
     }
 
-    /// Writes row i whole at p, `,[` (or `[` for row 0) … `]`; returns the byte count.
-    private static func writeRow(_ i: Int, columns: Int, entry: (Int, Int) -> Double,
+    /// Writes row i (its numbers in `row`) whole at p, `,[` (or `[` for row 0) … `]`; returns the byte count.
+    private static func writeRow(_ i: Int, _ row: UnsafeBufferPointer<Double>,
                                  to p: UnsafeMutablePointer<UInt8>) -> Int {
         var n = 0
         if i > 0 {
@@ -99,14 +111,14 @@ package struct JSONNumberWriter {
             n = 1
         }
         p[n] = UInt8(ascii: "[")
-        n += 1 + writeEntries(i, from: 0, to: columns, entry: entry, at: p + n + 1)
+        n += 1 + writeEntries(row, from: 0, to: row.count, at: p + n + 1)
         p[n] = UInt8(ascii: "]")
         return n + 1
     }
 
-    /// Writes entries (i, j) for j in start..<end at p, a comma before each but the row's first; returns the count.
+    /// Writes row[start..<end] at p, a comma before each entry but the row's first; returns the byte count.
     @inline(__always)
-    private static func writeEntries(_ i: Int, from start: Int, to end: Int, entry: (Int, Int) -> Double,
+    private static func writeEntries(_ row: UnsafeBufferPointer<Double>, from start: Int, to end: Int,
                                      at p: UnsafeMutablePointer<UInt8>) -> Int {
         var n = 0
         for j in start..<end {
@@ -114,7 +126,7 @@ package struct JSONNumberWriter {
                 p[n] = UInt8(ascii: ",")
                 n += 1
             }
-            n += write(entry(i, j), to: p + n)
+            n += write(row[j], to: p + n)
         }
         return n
     }
@@ -128,19 +140,22 @@ package struct JSONNumberWriter {
         return text.utf8CodeUnitCount
     }
 
-    /// One output buffer per worker, written by that worker only, and the length it wrote.
+    /// Per worker: a buffer for the text it writes, which only it touches, the length it wrote, and a row of numbers.
     private struct Blocks: @unchecked Sendable {
-        let buffers: [UnsafeMutablePointer<UInt8>]
+        let text: [UnsafeMutablePointer<UInt8>]
         let lengths: UnsafeMutablePointer<Int>
+        let rows: [UnsafeMutableBufferPointer<Double>]
 
-        init(count: Int, bytes: Int) {
-            buffers = (0..<count).map { _ in UnsafeMutablePointer<UInt8>.allocate(capacity: bytes) }
+        init(count: Int, rowLength: Int, bytes: Int) {
+            text = (0..<count).map { _ in UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes, 1)) }
             lengths = UnsafeMutablePointer<Int>.allocate(capacity: count)
+            rows = (0..<count).map { _ in UnsafeMutableBufferPointer<Double>.allocate(capacity: rowLength) }
         }
 
         func deallocate() {
-            buffers.forEach { $0.deallocate() }
+            text.forEach { $0.deallocate() }
             lengths.deallocate()
+            rows.forEach { $0.deallocate() }
         }
     }
 
