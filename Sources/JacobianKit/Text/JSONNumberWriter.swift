@@ -45,13 +45,13 @@ package struct JSONNumberWriter {
     }
 
     /// Appends an array of rows, rows×columns, `fill(i, row)` writing row i's `columns` numbers into `row`. From
-    /// `parallelEntries` entries on, blocks of rows are written on the machine's cores at once (one block per core,
-    /// about 1.6 MB of text each) and handed on in order, so `fill` is called from several threads.
+    /// `parallelEntries` entries on, blocks of rows (about 400 KB of text each) are written on the machine's cores at
+    /// once and handed on in order, so `fill` is called from several threads.
     package mutating func appendRows(rows: Int, columns: Int,
                                      fillingRow fill: @Sendable (Int, UnsafeMutableBufferPointer<Double>) -> Void) {
         append("[")
         let workers = rows * columns >= Self.parallelEntries ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        let blockRows = workers == 1 ? 1 : max(1, (1 << 16) / max(columns, 1))
+        let blockRows = workers == 1 ? 1 : max(1, (1 << 14) / max(columns, 1))
         let blocks = Blocks(count: workers, rowLength: columns,
                             bytes: workers == 1 ? 0 : blockRows * (columns * (ShortestDecimal.maxLength + 1) + 3))
         defer { blocks.deallocate() }
