@@ -143,9 +143,7 @@ enum Output {
         let a = report.analytic, f = report.finiteDifferences
         var out = JSONNumberWriter(sink: StandardStreams.write(bytes:))
         out.append(head + ",\"finiteDifference\":")
-        out.appendRows(rows: f.rows, columns: f.columns, fillingRow: { i, row in
-            for j in row.indices { row[j] = f[i, j] }
-        })
+        out.appendRows(rows: f.rows, columns: f.columns, fillingRow: { f.fillRow($0, into: $1) })
         out.append(",\"jacobian\":")
         out.appendRows(rows: a.rows, columns: a.columns, fillingRow: { a.fillRow($0, into: $1) })
         out.append("}\n")
