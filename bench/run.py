@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Ours ÷ reference timing ratios on the same input, in one run, minimum of N alternating runs.
 
-Usage: bench/run.py [check] [xor] [mnist] [--runs N] [--binary PATH]
+Usage: bench/run.py [check] [xor] [mnist] [expr] [json] [--runs N] [--binary PATH]
   check  whole process `jacobian check softmax --dim 1000` vs torch.autograd.gradcheck (if torch is installed)
   xor    whole process `jacobian xor --iters 100000` vs the notes' NumPy code (scaled from fewer iterations)
          and JAX's jit-compiled fori_loop (compile excluded)
@@ -11,6 +11,8 @@ Usage: bench/run.py [check] [xor] [mnist] [--runs N] [--binary PATH]
   expr   `check "softmax(x)" --dim x=1000` vs `check softmax --dim 1000`, alternating, whole process; and the
          MNIST-size gradient of softmax_ce(W2*relu(W1*x + b1) + b2, y) with respect to W1 (eval --wrt W1 minus
          the same eval --wrt b2: the same constants, forward and printing, a 10-entry Jacobian)
+  json   `check softmax --dim 1000 --json` (2 M numbers) vs the text report of the same check, alternating,
+         whole process, output to /dev/null
 """
 import json
 import os
@@ -127,16 +129,26 @@ def bench_scale(binary, runs):
           f"median {statistics.median(t):.2f} s; peak memory {max(r[1] for r in results):.0f} MB")
 
 
+def bench_json(binary, runs):
+    runs = max(runs, 5)
+    check = [binary, "check", "softmax", "--dim", "1000"]
+    (j, jm, jt), (t, tm, tt) = alternate([check + ["--json"], check], runs)
+    print(f"check softmax --dim 1000 --json: min {j:.1f} ms, median {jm:.1f} ms (spread {min(jt):.1f}-{max(jt):.1f})")
+    print(f"check softmax --dim 1000 (text): min {t:.1f} ms, median {tm:.1f} ms (spread {min(tt):.1f}-{max(tt):.1f})")
+    print(f"json / text: {j / t:.2f}x by min, {jm / tm:.2f}x by median over {runs} alternating runs (goal: at most 2x)")
+
+
 def main():
     args = sys.argv[1:]
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 3
     binary = args[args.index("--binary") + 1] if "--binary" in args else os.path.join(ROOT, ".build-static", "release", "jacobian")
-    which = [a for a in args if a in ("check", "xor", "mnist", "expr", "scale")] or ["check", "expr", "scale", "xor",
-                                                                                     "mnist"]
+    which = [a for a in args if a in ("check", "xor", "mnist", "expr", "scale", "json")] or [
+        "check", "expr", "json", "scale", "xor", "mnist"]
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset (2)")
     print(f"OPENBLAS_NUM_THREADS={threads}; {time.strftime('%Y-%m-%d %H:%M')}; binary {os.path.relpath(binary, ROOT)}")
     for name in which:
-        bench = {"check": bench_check, "xor": bench_xor, "mnist": bench_mnist, "expr": bench_expr, "scale": bench_scale}
+        bench = {"check": bench_check, "xor": bench_xor, "mnist": bench_mnist, "expr": bench_expr, "scale": bench_scale,
+                 "json": bench_json}
         bench[name](binary, runs * (5 if name not in ("mnist", "scale") else 1))
 
 

@@ -49,4 +49,15 @@ public struct MatrixView: Sendable {
     public subscript(i: Int, j: Int) -> Double { isTransposed ? storage[j, i] : storage[i, j] }
     /// The view as a matrix (copies when transposed).
     public var matrix: Matrix { isTransposed ? storage.transposed() : storage }
+
+    /// Row i of the view written into `row` (`columns` entries): a copy of a stored row, or a stored column.
+    public func fillRow(_ i: Int, into row: UnsafeMutableBufferPointer<Double>) {
+        storage.elements.withUnsafeBufferPointer { e in
+            if isTransposed {
+                for j in 0..<storage.rows { row[j] = e[j * storage.columns + i] }
+            } else {
+                for j in 0..<storage.columns { row[j] = e[i * storage.columns + j] }
+            }
+        }
+    }
 }

@@ -45,6 +45,9 @@ struct CheckCommand: ParsableCommand {
           jacobian check "X*Y" --wrt X,Y --shape X=2x3 --shape Y=3x2
           jacobian check "mse(sigmoid(W*x + b), t)" --wrt W,b --shape W=2x3
           jacobian check all
+        --order 2 checks a scalar map's Hessian instead, and prints what 'jacobian hessian' prints:
+          jacobian check "tanh | softmax-cross-entropy" --dim 3 --order 2
+          jacobian check "(x1*x2 - 3)^2 + 1" --at 1.04,1.04 --order 2
         MAP may be an expression; 'jacobian eval --help' describes the language, shapes, --wrt and values.
 
         Your own code (any language; protocol in docs/exec-protocol.md):
@@ -58,11 +61,23 @@ struct CheckCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Finite-difference step: auto or a number.", valueName: "auto|h"))
     var step: String = "auto"
 
-    @Option(parsing: .unconditional, help: "Absolute tolerance.")
-    var atol: Double = Tolerance.entrywise.absolute
+    // Optional so that --order 2 can tell a given tolerance from the default (it keeps the Hessian's own).
+    @Option(name: .customLong("atol"), parsing: .unconditional,
+            help: ArgumentHelp("Absolute tolerance. (default: 0; --order 2: the Hessian's default, 1e-06)",
+                               valueName: "atol"))
+    var givenAtol: Double?
+    /// --atol, or the first-order check's default.
+    var atol: Double { givenAtol ?? Tolerance.entrywise.absolute }
 
-    @Option(parsing: .unconditional, help: "Relative tolerance.")
-    var rtol: Double = Tolerance.entrywise.relative
+    @Option(name: .customLong("rtol"), parsing: .unconditional,
+            help: ArgumentHelp("Relative tolerance. (default: 1e-05; --order 2: the Hessian's default)",
+                               valueName: "rtol"))
+    var givenRtol: Double?
+    /// --rtol, or the first-order check's default.
+    var rtol: Double { givenRtol ?? Tolerance.entrywise.relative }
+
+    @Option(help: "1 checks the Jacobian; 2 checks a scalar map's Hessian against differences of its gradient.")
+    var order: DerivativeOrder = .first
 
     @Option(name: .customLong("method"),
             help: "Force one method for every entry (default: central, escalating what it cannot decide).")
@@ -126,6 +141,7 @@ struct CheckCommand: ParsableCommand {
         }
         if let k = directions, k <= 0 { throw ValidationError("--directions must be a positive whole number, but got \(k).") }
         try ensureOutputsWritten()
+        try ensureOrderCombines()
         if graph.path != nil, directions != nil || point.map == "all" {
             throw ValidationError("--graph draws one expression's check; it does not go with --directions or 'all'.")
         }
@@ -140,6 +156,7 @@ struct CheckCommand: ParsableCommand {
                                     method: method, escalates: escalates)
         var passed = true
         try Output.reportingErrors {
+            if order == .second { passed = try checkHessian(); return }
             if exec != nil || claimed != nil {
                 passed = try ExecCheck.run(self)
                 return

@@ -43,38 +43,25 @@ struct HessianCommand: ParsableCommand {
         var passed = true
         try Output.reportingErrors {
             let (map, x) = try point.resolve()
-            try FiniteDifference.ensureFits(rows: map.inputShape.count, columns: map.inputShape.count)
-            let r = try HessianCheck.run(map, at: x, step: Arguments.step(step),
-                                         tolerance: Tolerance(absolute: atol, relative: rtol))
-            passed = r.passed
-            if let path = point.npy { try r.hessian.writeNPY(to: path) }
-            if point.json { return try Output.json(r) }
-            Output.line("hessian \(map.name): \(map.inputShape.space) → R; H[i][j] = ∂²y/∂x_i∂x_j is symmetric, "
-                        + "so both layouts write the same matrix")
-            Output.inputs(map, x, random: point.at.isEmpty, seed: point.seed)
-            for c in map.constants { Output.line("\(c.name) = \(Output.vector(c.values))") }
-            Output.line("y = \(Output.number(r.value, digits: 10))")
-            Output.line("gradient = \(Output.vector(r.gradient))")
-            Output.line()
-            let formula = r.formula.isEmpty ? "" : "; H = \(r.formula)"
-            Output.line("H (\(r.hessian.rows)×\(r.hessian.columns), \(r.structure)\(formula)):")
-            Output.line(Output.matrix(r.hessian))
-            Output.line("central differences of the gradient (\(r.evaluations) gradient evaluations):")
-            Output.line(Output.matrix(r.finiteDifference))
-            if r.terms.count > 1 {
-                Output.line("Gauss–Newton split: H is the sum of \(r.terms.count) terms, one per node with curvature:")
-                for t in r.terms {
-                    Output.line("  #\(t.node) \(t.label): \(t.kind), max |entry| \(Output.sci(t.matrix.maxAbs))")
-                }
-            }
-            let name = { (k: Int) in map.inputCoordinateName(k) }
-            Output.line("max |Δ| = \(Output.sci(r.maxAbsoluteError)) at ∂²y/∂\(name(r.worst.row))∂\(name(r.worst.column)) "
-                        + "(row \(r.worst.row), column \(r.worst.column)): analytic \(Output.number(r.worst.analytic, digits: 10)), "
-                        + "finite difference \(Output.number(r.worst.finiteDifference, digits: 10))")
-            Output.line("max |H − Hᵀ| = \(Output.sci(r.asymmetry))")
-            Output.line("mismatched entries: \(r.mismatches) / \(r.total) (an entry passes when \(r.tolerance.rule))")
-            Output.line(r.passed ? "PASS" : "FAIL")
+            passed = try Self.report(map, at: x, point: point, step: Arguments.step(step),
+                                     tolerance: Tolerance(absolute: atol, relative: rtol))
         }
         if !passed { throw ExitCode(1) }
+    }
+
+    /// Checks the Hessian of `map` at x and prints the report as --json or text (and H to --npy); returns whether it
+    /// passed. `jacobian check --order 2` calls this too, so that both commands print the same.
+    static func report(_ map: any VectorMap, at x: [Double], point: PointOptions, step: StepRule,
+                       tolerance: Tolerance) throws -> Bool {
+        try FiniteDifference.ensureFits(rows: map.inputShape.count, columns: map.inputShape.count)
+        let r = try HessianCheck.run(map, at: x, step: step, tolerance: tolerance)
+        if let path = point.npy { try r.hessian.writeNPY(to: path) }
+        if point.json {
+            try Output.json(r)
+        } else {
+            let note = point.at.isEmpty ? "random, --seed \(point.seed)" : nil
+            r.textLines(for: map, pointNote: note, width: Terminal.width).forEach { Output.line($0) }
+        }
+        return r.passed
     }
 }

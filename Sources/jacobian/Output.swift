@@ -133,31 +133,21 @@ enum Output {
         return encoder
     }
 
-    /// An array of rows as JSON text, written directly (Foundation's encoder is slow on millions of numbers).
-    static func jsonRows(rows: Int, columns: Int, entry: (Int, Int) -> Double) -> String {
-        var out = "["
-        out.reserveCapacity(rows * columns * 22 + 2)
-        for i in 0..<rows {
-            out += i == 0 ? "[" : ",["
-            for j in 0..<columns {
-                if j > 0 { out += "," }
-                let v = entry(i, j)
-                out += v.isFinite ? v.description : (v.isNaN ? "\"NaN\"" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\""))
-            }
-            out += "]"
-        }
-        return out + "]"
-    }
-
-    /// A check report as one JSON object: the small fields through JSONEncoder, the two matrices written directly.
+    /// A check report as one JSON object: the small fields through JSONEncoder, the two matrices (2 M numbers for
+    /// a 1000×1000 Jacobian) written by `JSONNumberWriter` straight to standard output in 64 KiB chunks.
     static func json(_ report: CheckReport) throws {
         let encoder = encoder()
         encoder.userInfo[CheckReport.omitMatrices] = true
         var head = String(decoding: try encoder.encode(report), as: UTF8.self)
         head.removeLast()  // the closing brace
         let a = report.analytic, f = report.finiteDifferences
-        print(head + ",\"finiteDifference\":" + jsonRows(rows: f.rows, columns: f.columns) { f[$0, $1] }
-              + ",\"jacobian\":" + jsonRows(rows: a.rows, columns: a.columns) { a.entry($0, $1) } + "}")
+        var out = JSONNumberWriter(sink: StandardStreams.write(bytes:))
+        out.append(head + ",\"finiteDifference\":")
+        out.appendRows(rows: f.rows, columns: f.columns, fillingRow: { f.fillRow($0, into: $1) })
+        out.append(",\"jacobian\":")
+        out.appendRows(rows: a.rows, columns: a.columns, fillingRow: { a.fillRow($0, into: $1) })
+        out.append("}\n")
+        out.flush()
     }
 
 }

@@ -80,4 +80,15 @@ struct MatrixTests {
         #expect(throws: JacobianError.notSquare(rows: 2, columns: 3)) { try r.inverse() }
         #expect(throws: JacobianError.notSquare(rows: 2, columns: 3)) { try r.determinant() }
     }
+
+    @Test("a view's fillRow writes row i of the view, stored or transposed", arguments: [false, true])
+    func viewRows(transposed: Bool) throws {
+        let m = try Matrix(rows: 2, columns: 3, elements: [1, 2, 3, 4, 5, 6])
+        let view = MatrixView(m, transposed: transposed)
+        var row = [Double](repeating: .nan, count: view.columns)
+        for i in 0..<view.rows {
+            row.withUnsafeMutableBufferPointer { view.fillRow(i, into: $0) }
+            #expect(row == (0..<view.columns).map { view[i, $0] })
+        }
+    }
 }

@@ -25,6 +25,12 @@ public enum StandardStreams {
         fflush(jacobian_stderr())
     }
 
+    /// Writes bytes to standard output as they are, in one call (large JSON); a failure is reported at exit.
+    package static func write(bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        _ = fwrite(base, 1, bytes.count, jacobian_stdout())
+    }
+
     /// Writes `text` to standard output without a newline and flushes it (progress bars, prompts).
     public static func write(_ text: String) {
         fputs(text, jacobian_stdout())
