@@ -66,14 +66,23 @@ def bench_xor(binary, runs):
 
 
 def bench_mnist(binary, runs):
+    import statistics
+    runs = max(runs, 5)
     ours, numpy = [], []
     for _ in range(runs):
         ours += [e["seconds"] for e in run_json_lines(
-            [binary, "mnist", "--epochs", "2", "--batch", "100", "--lr", "0.1", "--momentum", "0", "--constant-lr", "--json"])
-            if "epoch" in e and "trainLoss" in e]
-        numpy += [e["seconds"] for e in run_json_lines([sys.executable, os.path.join(HERE, "mnist_numpy.py"), "--epochs", "2"])]
-    print(f"MNIST 784-300-10 ReLU, batch 100, lr 0.1, float64, epoch seconds over {len(ours)} epochs each, alternating:")
-    print(f"  jacobian mnist: min {min(ours):.3f} s   NumPy: min {min(numpy):.3f} s   NumPy/ours = {min(numpy) / min(ours):.2f}x")
+            [binary, "mnist", "--epochs", "2", "--batch", "100", "--lr", "0.1", "--momentum", "0", "--constant-lr",
+             "--json"]) if "epoch" in e and "trainLoss" in e]
+        numpy += [e["seconds"] for e in run_json_lines([sys.executable, os.path.join(HERE, "mnist_numpy.py"),
+                                                        "--epochs", "2"])]
+    print(f"MNIST 784-300-10 ReLU, batch 100, lr 0.1, float64, epoch seconds over {len(ours)} epochs each, "
+          f"{runs} alternating runs:")
+    print(f"  jacobian mnist: min {min(ours):.3f} s, median {statistics.median(ours):.3f} s "
+          f"(spread {min(ours):.3f}-{max(ours):.3f})")
+    print(f"  NumPy:          min {min(numpy):.3f} s, median {statistics.median(numpy):.3f} s "
+          f"(spread {min(numpy):.3f}-{max(numpy):.3f})")
+    print(f"  NumPy/ours = {min(numpy) / min(ours):.2f}x by min, "
+          f"{statistics.median(numpy) / statistics.median(ours):.2f}x by median")
 
 
 def alternate(commands, runs):
@@ -138,6 +147,29 @@ def bench_json(binary, runs):
     print(f"json / text: {j / t:.2f}x by min, {jm / tm:.2f}x by median over {runs} alternating runs (goal: at most 2x)")
 
 
+def machine():
+    """'AMD EPYC, 2 cores, OpenBLAS 0.3.21 core Cooperlake': what the figures were measured on."""
+    import ctypes
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    blas = "OpenBLAS not found"
+    try:
+        lib = ctypes.CDLL("libopenblas.so.0")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        version = lib.openblas_get_config().decode().split(" ")[1]
+        blas = f"OpenBLAS {version} core {lib.openblas_get_corename().decode()}"
+    except (OSError, AttributeError, IndexError):
+        pass
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    return f"{cpu}, {os.cpu_count()} cores, {blas}, load average {load}"
+
+
 def main():
     args = sys.argv[1:]
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 3
@@ -146,6 +178,7 @@ def main():
         "check", "expr", "json", "scale", "xor", "mnist"]
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset (2)")
     print(f"OPENBLAS_NUM_THREADS={threads}; {time.strftime('%Y-%m-%d %H:%M')}; binary {os.path.relpath(binary, ROOT)}")
+    print(f"machine: {machine()}")
     for name in which:
         bench = {"check": bench_check, "xor": bench_xor, "mnist": bench_mnist, "expr": bench_expr, "scale": bench_scale,
                  "json": bench_json}
