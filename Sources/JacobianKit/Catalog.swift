@@ -82,7 +82,9 @@ public enum Catalog {
         },
         CatalogEntry(name: "cross-entropy", input: .vector, signature: "R^n → R", parameters: "y (n, a distribution)",
                      definition: "−Σ y log p, p > 0") { s, _, c in
-            CrossEntropy(shape: s, target: try c.take("y", count: s.count) { Softmax.probabilities($0.uniform(count: s.count, -2, 2)) })
+            CrossEntropy(shape: s, target: try c.take("y", count: s.count) {
+                Softmax.probabilities($0.uniform(count: s.count, -2, 2))
+            })
         },
         CatalogEntry(name: "binary-cross-entropy", input: .vector, signature: "R^n → R", parameters: "t (n, in [0,1])",
                      definition: "−Σ t log p + (1−t) log(1−p)") { s, _, c in
@@ -96,22 +98,29 @@ public enum Catalog {
                 return y
             })
         },
-        CatalogEntry(name: "linear", input: .layer, signature: "R^n → R^m", parameters: "W (m×n), b (m), x (n); --out m, --wrt x|W|b",
+        CatalogEntry(name: "linear", input: .layer, signature: "R^n → R^m",
+                     parameters: "W (m×n), b (m), x (n); --out m, --wrt x|W|b",
                      definition: "W·x + b") { s, o, c in try makeLinear(s, o, &c, row: false) },
-        CatalogEntry(name: "linear-row", input: .layer, signature: "R^p → R^q", parameters: "W (p×q), b (q), x (p); --out q, --wrt x|W|b",
+        CatalogEntry(name: "linear-row", input: .layer, signature: "R^p → R^q",
+                     parameters: "W (p×q), b (q), x (p); --out q, --wrt x|W|b",
                      definition: "x·W + b (row vectors)") { s, o, c in try makeLinear(s, o, &c, row: true) },
         CatalogEntry(name: "bias", input: .vector, signature: "R^n → R^(n+1)", parameters: "",
                      definition: "[1; x]") { s, _, _ in PrependOne(shape: s) },
-        CatalogEntry(name: "rnn-step", input: .vector, signature: "R^P → R^H", parameters: "--dim D, --hidden-size H; input [x, h, W_xh, W_hh, b]",
+        CatalogEntry(name: "rnn-step", input: .vector, signature: "R^P → R^H",
+                     parameters: "--dim D, --hidden-size H; input [x, h, W_xh, W_hh, b]",
                      definition: "tanh(xₜ·W_xh + hₜ₋₁·W_hh + b), rows") { s, o, _ in
             try RNNStep(inputSize: s.count, hidden: o.hidden)
         },
-        CatalogEntry(name: "rnn", input: .vector, signature: "R^P → R", parameters: "x (T×D), y (T), h0 (H); --dim D, --hidden-size H, --sequence-length T, --classes K",
-                     definition: "Σₜ CE(softmax(hₜV + c), yₜ), hₜ = tanh(xₜW_xh + hₜ₋₁W_hh + b), rows (x·W)") { s, o, c in
+        CatalogEntry(name: "rnn", input: .vector, signature: "R^P → R",
+                     parameters: "x (T×D), y (T), h0 (H); --dim D, --hidden-size H, --sequence-length T, --classes K",
+                     definition: "Σₜ CE(softmax(hₜV + c), yₜ), hₜ = tanh(xₜW_xh + hₜ₋₁W_hh + b), "
+                         + "rows (x·W)") { s, o, c in
             try UnrolledRNN(inputSize: s.count, hidden: o.hidden, classes: o.classes, steps: o.timeSteps, constants: &c)
         },
-        CatalogEntry(name: "lstm-cell", input: .vector, signature: "R^P → R^(2H)", parameters: "--dim D, --hidden-size H; input [x, h, C, W_f, b_f, W_i, b_i, W_a, b_a, W_o, b_o]",
-                     definition: "[hₜ, Cₜ]: Cₜ = Cₜ₋₁⊙f + i⊙a, hₜ = o⊙tanh Cₜ, gates σ/tanh(u·W + b), rows") { s, o, _ in
+        CatalogEntry(name: "lstm-cell", input: .vector, signature: "R^P → R^(2H)",
+                     parameters: "--dim D, --hidden-size H; input [x, h, C, W_f, b_f, W_i, b_i, W_a, b_a, W_o, b_o]",
+                     definition: "[hₜ, Cₜ]: Cₜ = Cₜ₋₁⊙f + i⊙a, hₜ = o⊙tanh Cₜ, gates σ/tanh(u·W + b), "
+                         + "rows") { s, o, _ in
             try LSTMCell(inputSize: s.count, hidden: o.hidden)
         },
         CatalogEntry(name: "transpose", input: .matrix, signature: "R^(r×c) → R^(c×r)", parameters: "",
@@ -169,20 +178,24 @@ public enum Catalog {
             // own parameter vector, so they can only start a pipeline).
             if !stages.isEmpty && map.inputShape.count != current.count {
                 throw JacobianError.shapeMismatch(
-                    "stage '\(name)' takes \(map.inputShape.space) but '\(stages[stages.count - 1].name)' gives \(current.space); \(name) can only start a pipeline")
+                    "stage '\(name)' takes \(map.inputShape.space) but '\(stages[stages.count - 1].name)' gives "
+                    + "\(current.space); \(name) can only start a pipeline")
             }
             stages.append(map)
             current = map.outputShape
         }
-        if let (name, stages) = constants.stagesUsing.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
+        if let (name, stages) = constants.stagesUsing.sorted(by: { $0.key < $1.key })
+            .first(where: { $0.value.count > 1 }) {
             let each = stages.sorted().map { "--param \($0).\(name)=…" }.joined(separator: " or ")
             throw JacobianError.invalidArgument(
-                "--param \(name) would set the \(name) of stages \(stages.sorted().map(String.init).joined(separator: " and ")); "
+                "--param \(name) would set the \(name) of stages "
+                + "\(stages.sorted().map(String.init).joined(separator: " and ")); "
                 + "name one stage: \(each).")
         }
         if let unused = options.parameters.keys.sorted().first(where: { !constants.used.contains($0) }) {
             throw JacobianError.invalidArgument(
-                "--param \(unused) is not a constant of '\(text)'; its constants are: \(constants.used.sorted().joined(separator: ", ")).")
+                "--param \(unused) is not a constant of '\(text)'; its constants are: "
+                + "\(constants.used.sorted().joined(separator: ", ")).")
         }
         return stages.count == 1 ? stages[0] : Pipeline(stages)
     }
@@ -193,14 +206,16 @@ public enum Catalog {
         }
     }
 
-    private static func makeLinear(_ s: Shape, _ o: MapOptions, _ c: inout ConstantSource, row: Bool) throws -> any VectorMap {
+    private static func makeLinear(_ s: Shape, _ o: MapOptions, _ c: inout ConstantSource,
+                                   row: Bool) throws -> any VectorMap {
         let label = row ? "linear-row" : "linear"
         let n: Int, m: Int
         switch (o.variable, s) {
         case (.W, .matrix(let r, let cols)):
             (m, n) = row ? (cols, r) : (r, cols)
         case (.W, .vector):
-            throw JacobianError.invalidArgument("\(label) --wrt W takes W itself as input; give its shape with --shape RxC.")
+            throw JacobianError.invalidArgument("\(label) --wrt W takes W itself as input; give its shape "
+                                                + "with --shape RxC.")
         case (.x, .vector(let k)):
             (n, m) = (k, o.out ?? k)
         case (.b, .vector(let k)):

@@ -204,7 +204,8 @@ public struct CheckReport: Encodable, Sendable {
     public static let omitMatrices = CodingUserInfoKey(rawValue: "omitMatrices")!
 
     enum CodingKeys: String, CodingKey {
-        case map, layout, method, verdict, verdicts, escalation, stepAdjustments, failing, undecided, kinks, maxErrorEstimate, stepStudy, transposeHint, inputShape, outputShape, input,
+        case map, layout, method, verdict, verdicts, escalation, stepAdjustments, failing, undecided, kinks,
+             maxErrorEstimate, stepStudy, transposeHint, inputShape, outputShape, input,
              inputs, value, constants, jacobian, finiteDifference, structure,
              formula, chainOrder, step, tolerance, evaluations, maxAbsoluteError, maxRelativeError, worst,
              mismatches, total, passed, blame

@@ -30,7 +30,8 @@ enum ComplexStep {
     }
 
     /// Jᵀ by the complex step (n complex evaluations), or a one-sentence error for maps it cannot take.
-    static func transposedJacobian(of map: any VectorMap, at x: [Double], step: StepRule) throws -> FiniteDifferenceResult {
+    static func transposedJacobian(of map: any VectorMap, at x: [Double],
+                                   step: StepRule) throws -> FiniteDifferenceResult {
         let analytic = try evaluable(map)
         let n = x.count, m = map.outputShape.count
         let base = x.map { ComplexDouble($0, 0) }

@@ -7,16 +7,20 @@ public enum CheckMethod: String, CaseIterable, Codable, Sendable {
     /// Central differences at h, h/2, h/4 extrapolated (Richardson): 6n evaluations, error O(h⁶) + O(ε/h),
     /// with an error estimate per entry (the last extrapolation's change).
     case richardson
-    /// Im f(x + i·h·e_j) / h with h = 1e-20·max(1,|x_j|): n complex evaluations, no subtraction, so accurate to rounding;
-    /// only for maps that are real-analytic and can be evaluated on complex numbers.
+    /// Im f(x + i·h·e_j) / h with h = 1e-20·max(1,|x_j|): n complex evaluations, no subtraction, so accurate to
+    /// rounding; only for maps that are real-analytic and can be evaluated on complex numbers.
     case complexStep = "complex-step"
 
     /// One line for help and reports: cost in evaluations and error order.
     public var summary: String {
         switch self {
         case .central: return "central differences: 2n evaluations, error O(h²)"
-        case .richardson: return "Richardson extrapolation of central differences at h, h/2, h/4: 6n evaluations, error O(h⁶), per-entry error estimate"
-        case .complexStep: return "complex step Im f(x + ih·e_j)/h, h = 1e-20·max(1,|x_j|): n complex evaluations, accurate to rounding"
+        case .richardson:
+            return "Richardson extrapolation of central differences at h, h/2, h/4: 6n evaluations, error O(h⁶), "
+                + "per-entry error estimate"
+        case .complexStep:
+            return "complex step Im f(x + ih·e_j)/h, h = 1e-20·max(1,|x_j|): n complex evaluations, "
+                + "accurate to rounding"
         }
     }
 }
@@ -100,7 +104,8 @@ public enum FiniteDifference {
     }
 
     /// Central differences of column k: (f(x + h e_k) − f(x − h e_k)) / 2h, h made representable.
-    static func centralColumn(_ map: any VectorMap, _ x: [Double], _ probe: inout [Double], _ k: Int, _ h0: Double) throws
+    static func centralColumn(_ map: any VectorMap, _ x: [Double], _ probe: inout [Double], _ k: Int,
+                              _ h0: Double) throws
         -> (column: [Double], up: [Double], down: [Double], h: Double, hUp: Double, hDown: Double)
     {
         let up = x[k] + h0, down = x[k] - h0
@@ -191,8 +196,8 @@ public enum FiniteDifference {
             write(1, t.error)
             return t.h
         }
-        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 6 * n, errorEstimate: r.extras[0],
-                                      left: nil, right: nil)
+        return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: 6 * n,
+                                      errorEstimate: r.extras[0], left: nil, right: nil)
     }
 
     /// Column k by Richardson at the rule's h; when x ± h leaves the domain, at h = 0.01·|x_k| (auto only).

@@ -25,7 +25,8 @@ extension GradientCheck {
             let slots = TallySlots(count: workers), chunk = (n + workers - 1) / workers
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let rows = min(n, w * chunk)..<min(n, (w + 1) * chunk)
-                slots.set(w, Self.tally(rows: rows, analyticStored, fd.storage, extras, judge, provisional) { _, _, _ in })
+                slots.set(w, Self.tally(rows: rows, analyticStored, fd.storage, extras, judge,
+                                        provisional) { _, _, _ in })
             }
             t = slots.merged
         }
@@ -103,7 +104,11 @@ extension GradientCheck {
                             let inside = x >= min(l, r) - margin && x <= max(l, r) + margin
                             t.kinks.append((j, i, l, r, x, inside))
                             mark(j, i, inside ? .pass : .fail)
-                            if inside { t.counts.pass += 1 } else { t.fail(j, i, ratio: abs(x - y) / max(margin, 1e-300)) }
+                            if inside {
+                                t.counts.pass += 1
+                            } else {
+                                t.fail(j, i, ratio: abs(x - y) / max(margin, 1e-300))
+                            }
                             continue
                         }
                         var verdict = EntryJudge.verdict(x, y, allowed: allowed, bound: bound)

@@ -81,8 +81,8 @@ public struct GradientCheck: Sendable {
         report.value = value
         report.structure = analytic.structureName
         report.chainOrder = order
-        report.step = StepSummary(rule: step.description(for: method), min: fd.steps.min() ?? 0, max: fd.steps.max() ?? 0,
-                                  values: fd.steps)
+        report.step = StepSummary(rule: step.description(for: method), min: fd.steps.min() ?? 0,
+                                  max: fd.steps.max() ?? 0, values: fd.steps)
         report.evaluations = fd.evaluations + (escalation?.evaluations ?? 0)
         if report.verdict == .fail, analytic.rows == analytic.columns, analytic.rows > 1 {
             let flipped = compare(analytic.transposed(), fdView, map: map, extras: fd, judge: judge)

@@ -117,7 +117,8 @@ extension Jacobian {
         case let (.diagonal(a), .selection(source, scale, c)):
             return .selection(source: source, scale: zip(a, scale).map(*), columns: c)
         case let (.selection(source, scale, c), .diagonal(b)):
-            return .selection(source: source, scale: source.indices.map { source[$0] >= 0 ? scale[$0] * b[source[$0]] : 0 },
+            return .selection(source: source,
+                              scale: source.indices.map { source[$0] >= 0 ? scale[$0] * b[source[$0]] : 0 },
                               columns: c)
         case let (.selection(sa, wa, _), .selection(sb, wb, c)):
             let source = sa.map { $0 >= 0 ? sb[$0] : -1 }

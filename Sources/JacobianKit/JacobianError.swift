@@ -53,8 +53,10 @@ public enum JacobianError: Error, CustomStringConvertible, LocalizedError, Equat
         case let .notSquare(rows, columns):
             return "This map needs a square matrix, but the shape is \(rows)x\(columns)."
         case let .singular(pivot):
-            return "The matrix is singular (LU found a zero pivot at position \(pivot)), so it has no inverse; pick another point."
-        case let .lapack(routine, info): return "LAPACK \(routine) rejected argument \(-info); this is a bug in jacobian."
+            return "The matrix is singular (LU found a zero pivot at position \(pivot)), so it has no inverse; "
+                + "pick another point."
+        case let .lapack(routine, info):
+            return "LAPACK \(routine) rejected argument \(-info); this is a bug in jacobian."
         case let .outsideDomain(text): return "The point is outside the map's domain: \(text)."
         case let .invalidArgument(text): return text
         case let .tooLarge(text): return text

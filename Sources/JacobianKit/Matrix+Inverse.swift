@@ -1,4 +1,5 @@
-/// Inverse, determinant, solve and singular values through LAPACKE; a singular matrix is a thrown `JacobianError.singular`.
+/// Inverse, determinant, solve and singular values through LAPACKE; a singular matrix is a thrown
+/// `JacobianError.singular`.
 extension Matrix {
     /// A⁻¹ for a square, non-singular A (LU with partial pivoting).
     public func inverse() throws -> Matrix { try BLAS.inverse(self) }

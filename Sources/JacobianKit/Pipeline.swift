@@ -46,7 +46,8 @@ public struct Pipeline: VectorMap {
         }
         if let stage = parts.first(where: { $0.contains(where: \.isWhitespace) }) {
             throw JacobianError.malformedPipeline(
-                "stage '\(stage)' is not a map name; options such as --wrt go after the map string, for example jacobian check \"linear | sigmoid\" --wrt W --shape 3x4")
+                "stage '\(stage)' is not a map name; options such as --wrt go after the map string, "
+                + "for example jacobian check \"linear | sigmoid\" --wrt W --shape 3x4")
         }
         return parts
     }

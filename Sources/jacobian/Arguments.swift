@@ -11,7 +11,8 @@ enum Arguments {
     static func size(_ text: String) throws -> (String?, Shape) {
         let (name, rest) = try split(text, option: "--dim")
         guard let n = Int(rest), n > 0 else {
-            throw ValidationError("--dim must be a positive whole number or NAME=N (for example --dim x=4), but got '\(text)'.")
+            throw ValidationError("--dim must be a positive whole number or NAME=N (for example --dim x=4), "
+                                  + "but got '\(text)'.")
         }
         return (name, .vector(n))
     }
@@ -34,7 +35,8 @@ enum Arguments {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard items.allSatisfy(isName) else {
-            throw ValidationError("--wrt takes variable names separated by commas (for example --wrt W,b), but got '\(text)'.")
+            throw ValidationError("--wrt takes variable names separated by commas (for example --wrt W,b), "
+                                  + "but got '\(text)'.")
         }
         return items
     }

@@ -40,7 +40,8 @@ enum CheckAll {
                     var c = checker
                     c.layout = layout
                     let r = try c.run(map, at: x)
-                    let label = map.inputShape.description + (e.input == .layer ? " (wrt \(options.variable.rawValue))" : "")
+                    let label = map.inputShape.description
+                        + (e.input == .layer ? " (wrt \(options.variable.rawValue))" : "")
                     rows.append(Row(map: e.name, shape: label, layout: layout, maxAbsoluteError: r.maxAbsoluteError,
                                     maxRelativeError: r.maxRelativeError, passed: r.passed))
                 }

@@ -58,7 +58,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var point: PointOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Finite-difference step: auto or a number.", valueName: "auto|h"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Finite-difference step: auto or a number.", valueName: "auto|h"))
     var step: String = "auto"
 
     // Optional so that --order 2 can tell a given tolerance from the default (it keeps the Hessian's own).
@@ -104,7 +105,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Explain how the map's Jacobian is built (the BPTT recursion for rnn).")
     var explain = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Check vᵀJu along K seeded random direction pairs instead of every entry.", valueName: "K"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Check vᵀJu along K seeded random direction pairs instead of every entry.",
+                               valueName: "K"))
     var directions: Int?
 
     @Option(help: ArgumentHelp("Check a program in any language instead of MAP: started once, spoken to in JSON lines "
@@ -139,7 +142,9 @@ struct CheckCommand: ParsableCommand {
         guard atol >= 0, rtol >= 0, atol.isFinite, rtol.isFinite else {
             throw ValidationError("--atol and --rtol must be non-negative numbers.")
         }
-        if let k = directions, k <= 0 { throw ValidationError("--directions must be a positive whole number, but got \(k).") }
+        if let k = directions, k <= 0 {
+            throw ValidationError("--directions must be a positive whole number, but got \(k).")
+        }
         try ensureOutputsWritten()
         try ensureOrderCombines()
         if graph.path != nil, directions != nil || point.map == "all" {
@@ -184,7 +189,9 @@ struct CheckCommand: ParsableCommand {
             let (map, x) = try point.resolve(.check(method: method, json: point.json, npy: point.npy != nil))
             var report = try checker.run(map, at: x)
             if let path = point.npy { try report.analytic.matrix.writeNPY(to: path) }
-            if steps, let w = report.worst { report.stepStudy = try StepStudy.run(map, at: x, output: w.output, input: w.input) }
+            if steps, let w = report.worst {
+                report.stepStudy = try StepStudy.run(map, at: x, output: w.output, input: w.input)
+            }
             passed = report.passed
             if explain && !point.json {
                 if let lines = try map.explanation(at: x, layout: point.layout) {

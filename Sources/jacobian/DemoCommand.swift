@@ -50,23 +50,30 @@ struct DemoCommand: ParsableCommand {
             var lessons = Lessons.all
             try Output.reportingErrors {
                 guard lr == nil, at == nil, steps == nil else {
-                    throw JacobianError.invalidArgument("--lr, --at and --iterations go with a lesson: demo gradient-descent --lr 0.1.")
+                    throw JacobianError.invalidArgument("--lr, --at and --iterations go with a lesson: "
+                                                        + "demo gradient-descent --lr 0.1.")
                 }
                 if let notes { lessons = try Lessons.forNote(notes) }
             }
             Output.line(notes == nil ? "lessons (run one with 'jacobian demo NAME'):"
-                                     : "lessons for note \(String(format: "%03d", Int(notes!.prefix { $0.isNumber }) ?? 0)):")
+                                     : "lessons for note "
+                                         + "\(String(format: "%03d", Int(notes!.prefix { $0.isNumber }) ?? 0)):")
             let width = lessons.map(\.name.count).max() ?? 0
-            for l in lessons { Output.line("  " + l.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + l.summary) }
+            for l in lessons {
+                Output.line("  " + l.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + l.summary)
+            }
             return
         }
         var status: Int32 = 0
         try Output.reportingErrors {
-            guard notes == nil else { throw JacobianError.invalidArgument("--notes lists lessons; give it without a topic.") }
+            guard notes == nil else {
+                throw JacobianError.invalidArgument("--notes lists lessons; give it without a topic.")
+            }
             var lesson = try Lessons.named(topic)
             if lr != nil || at != nil || steps != nil {
                 guard topic == "gradient-descent" else {
-                    throw JacobianError.invalidArgument("--lr, --at and --iterations apply to the gradient-descent lesson only.")
+                    throw JacobianError.invalidArgument("--lr, --at and --iterations apply to the gradient-descent "
+                                                        + "lesson only.")
                 }
                 let start = try at.map { try Arguments.point($0).values } ?? [1, 1]
                 lesson = try GradientDescentLesson(rate: lr ?? 0.01, start: start, steps: steps ?? 6)

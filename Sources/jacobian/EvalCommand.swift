@@ -76,7 +76,8 @@ struct EvalCommand: ParsableCommand {
             if point.json {
                 try Output.json(Result(
                     map: map.name, layout: layout, inputShape: map.inputShape.dimensions,
-                    outputShape: map.outputShape.dimensions, input: x, inputs: map.inputBlocks, value: value, jacobian: dense.rowArrays,
+                    outputShape: map.outputShape.dimensions, input: x, inputs: map.inputBlocks,
+                    value: value, jacobian: dense.rowArrays,
                     structure: jacobian.structureName, formula: map.formula, constants: map.constants,
                     chainOrder: order, factors: factors,
                     symbolic: (map as? ExpressionMap)?.symbolicJacobian()?.entries))
@@ -84,7 +85,10 @@ struct EvalCommand: ParsableCommand {
             }
             Output.line("\(map.name): \(map.inputShape.space) → \(map.outputShape.space), \(layout.convention)")
             Output.inputs(map, x, random: point.at.isEmpty, seed: point.seed)
-            for c in map.constants { Output.line("\(c.name) = \(Output.vector(c.values))  (shape \(c.shape.map(String.init).joined(separator: "x")))") }
+            for c in map.constants {
+                Output.line("\(c.name) = \(Output.vector(c.values))  "
+                            + "(shape \(c.shape.map(String.init).joined(separator: "x")))")
+            }
             Output.line("y = \(Output.vector(value))")
             if let f = factors, let o = order {
                 Output.line("factors (\(layout.rawValue) layout, multiplied \(o.explanation(in: layout))):")

@@ -25,7 +25,8 @@ struct GraphOption: ParsableArguments {
               first: Bool = false) throws {
         guard let path else { return }
         guard let e = map as? ExpressionMap else {
-            throw JacobianError.invalidArgument("--graph draws expressions; '\(map.name)' is a built-in map or pipeline (try --explain).")
+            throw JacobianError.invalidArgument("--graph draws expressions; '\(map.name)' is a built-in map "
+                                                + "or pipeline (try --explain).")
         }
         let drawing = try e.graphDrawing(at: x, layout: layout, checker: checker)
         if path == "-" {

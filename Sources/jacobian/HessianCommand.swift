@@ -23,7 +23,8 @@ struct HessianCommand: ParsableCommand {
 
     @OptionGroup var point: PointOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Finite-difference step of the gradient: auto or a number.", valueName: "auto|h"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Finite-difference step of the gradient: auto or a number.", valueName: "auto|h"))
     var step: String = "auto"
 
     @Option(parsing: .unconditional, help: "Absolute tolerance.")

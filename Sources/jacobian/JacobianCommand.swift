@@ -23,7 +23,8 @@ struct JacobianCommand: ParsableCommand {
         subcommands: [ListCommand.self, EvalCommand.self, CheckCommand.self, HessianCommand.self, XORCommand.self,
                       MNISTCommand.self, DemoCommand.self])
 
-    /// Sets up the standard streams (see `StandardStreams`), then ArgumentParser's main, except that with --json a usage error is one JSON object on standard error.
+    /// Sets up the standard streams (see `StandardStreams`), then ArgumentParser's main, except that with --json a
+    /// usage error is one JSON object on standard error.
     static func main() {
         StandardStreams.install()
         do {

@@ -19,7 +19,8 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let rows = Catalog.entries.map { e -> Row in
             let map = try? Catalog.build(e.name, shape: nil, options: MapOptions())
-            let flag = e.input == .vector ? "--dim N" : e.input == .layer ? "--dim N (--shape RxC with --wrt W)" : "--shape RxC"
+            let flag = e.input == .vector ? "--dim N"
+                : e.input == .layer ? "--dim N (--shape RxC with --wrt W)" : "--shape RxC"
             let complex = (map as? ComplexEvaluable)?.supportsComplexStep ?? false
             return Row(name: e.name, signature: e.signature, definition: e.definition,
                        jacobian: map?.formula ?? "", parameters: e.parameters, shapeFlag: flag, complexStep: complex)
@@ -30,7 +31,8 @@ struct ListCommand: ParsableCommand {
         func cut(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
         var columns: [(title: String, cells: [String])] = [
             ("map", rows.map(\.name)), ("shapes", rows.map(\.signature)), ("y =", rows.map { cut($0.definition, 34) }),
-            ("Jacobian (numerator)", rows.map { cut($0.jacobian, 34) }), ("cs", rows.map { $0.complexStep ? "✓" : "–" }),
+            ("Jacobian (numerator)", rows.map { cut($0.jacobian, 34) }),
+            ("cs", rows.map { $0.complexStep ? "✓" : "–" }),
             ("constants", rows.map(\.parameters)),
         ]
         func width(_ c: (title: String, cells: [String])) -> Int { ([c.title] + c.cells).map(\.count).max() ?? 0 }
@@ -54,12 +56,14 @@ struct ListCommand: ParsableCommand {
         Output.line(render(columns.map(\.title)))
         for i in rows.indices { Output.line(render(columns.map { $0.cells[i] })) }
         if !hidden.isEmpty {
-            Output.line("(not shown at this width: \(hidden.joined(separator: ", ")); widen the terminal or use --json)")
+            Output.line("(not shown at this width: \(hidden.joined(separator: ", ")); "
+                        + "widen the terminal or use --json)")
         }
         Output.line()
         Output.line("Pipelines: \"sigmoid | softmax\" is softmax(sigmoid(x)). Matrices are vectorized row-major.")
         Output.line("Constants are drawn from --seed unless set with --param NAME=v1,v2,… (row-major).")
-        Output.line("linear-row, rnn, rnn-step and lstm-cell use the row convention of notes 002/003: a row vector times W (x·W).")
+        Output.line("linear-row, rnn, rnn-step and lstm-cell use the row convention of notes 002/003: "
+                    + "a row vector times W (x·W).")
         Output.line("cs: ✓ the map is real-analytic and supports 'jacobian check MAP --method complex-step'.")
     }
 }

@@ -67,15 +67,23 @@ struct LossCurve {
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))">
           <rect width="100%" height="100%" fill="white"/>
-          <text x="\(Int(w / 2))" y="24" text-anchor="middle" font-family="sans-serif" font-size="16">\(escape(title))</text>
+          <text x="\(Int(w / 2))" y="24" text-anchor="middle" font-family="sans-serif" \
+        font-size="16">\(escape(title))</text>
           <line x1="\(left)" y1="\(h - bottom)" x2="\(w - right)" y2="\(h - bottom)" stroke="black"/>
           <line x1="\(left)" y1="\(top)" x2="\(left)" y2="\(h - bottom)" stroke="black"/>
-          <text x="\(left - 6)" y="\(py(y1) + 4)" text-anchor="end" font-family="sans-serif" font-size="12">\(label(y1))</text>
-          <text x="\(left - 6)" y="\(py(y0) + 4)" text-anchor="end" font-family="sans-serif" font-size="12">\(label(y0))</text>
-          <text x="\(left)" y="\(h - bottom + 18)" text-anchor="middle" font-family="sans-serif" font-size="12">\(format(x0))</text>
-          <text x="\(w - right)" y="\(h - bottom + 18)" text-anchor="middle" font-family="sans-serif" font-size="12">\(format(x1))</text>
-          <text x="\(Int((left + w - right) / 2))" y="\(h - 12)" text-anchor="middle" font-family="sans-serif" font-size="13">\(escape(xLabel))</text>
-          <text x="18" y="\(Int((top + h - bottom) / 2))" text-anchor="middle" font-family="sans-serif" font-size="13" transform="rotate(-90 18 \(Int((top + h - bottom) / 2)))">\(escape(yLabel + (logScale ? " (log scale)" : "")))</text>
+          <text x="\(left - 6)" y="\(py(y1) + 4)" text-anchor="end" font-family="sans-serif" \
+        font-size="12">\(label(y1))</text>
+          <text x="\(left - 6)" y="\(py(y0) + 4)" text-anchor="end" font-family="sans-serif" \
+        font-size="12">\(label(y0))</text>
+          <text x="\(left)" y="\(h - bottom + 18)" text-anchor="middle" font-family="sans-serif" \
+        font-size="12">\(format(x0))</text>
+          <text x="\(w - right)" y="\(h - bottom + 18)" text-anchor="middle" font-family="sans-serif" \
+        font-size="12">\(format(x1))</text>
+          <text x="\(Int((left + w - right) / 2))" y="\(h - 12)" text-anchor="middle" font-family="sans-serif" \
+        font-size="13">\(escape(xLabel))</text>
+          <text x="18" y="\(Int((top + h - bottom) / 2))" text-anchor="middle" font-family="sans-serif" \
+        font-size="13" transform="rotate(-90 18 \(Int((top + h - bottom) / 2)))">\
+        \(escape(yLabel + (logScale ? " (log scale)" : "")))</text>
           <polyline fill="none" stroke="#1f77b4" stroke-width="2" points="\(polyline)"/>
         </svg>
 

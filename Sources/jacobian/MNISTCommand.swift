@@ -39,7 +39,8 @@ struct MNISTCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Mini-batch size (60000 is full batch).")
     var batch = 100
 
-    @Option(parsing: .unconditional, help: "Initial learning rate (cosine-decayed to 0 over the run unless --constant-lr).")
+    @Option(parsing: .unconditional,
+            help: "Initial learning rate (cosine-decayed to 0 over the run unless --constant-lr).")
     var lr = 0.1
 
     @Option(parsing: .unconditional, help: "Momentum (0 for plain SGD).")
@@ -83,7 +84,9 @@ struct MNISTCommand: ParsableCommand {
         if epochs < 0 { throw ValidationError("--epochs must be zero or a positive whole number, but got \(epochs).") }
         if batch <= 0 { throw ValidationError("--batch must be a positive whole number, but got \(batch).") }
         if !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive finite number, but got \(lr).") }
-        if !(momentum.isFinite && momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1), but got \(momentum).") }
+        if !(momentum.isFinite && momentum >= 0 && momentum < 1) {
+            throw ValidationError("--momentum must be in [0, 1), but got \(momentum).")
+        }
         if !(l2.isFinite && l2 >= 0) { throw ValidationError("--l2 must be a non-negative number, but got \(l2).") }
         if let n = limit, n <= 0 { throw ValidationError("--limit must be a positive whole number, but got \(n).") }
         if epochs == 0 && load == nil && !explain && !check {
@@ -101,9 +104,11 @@ struct MNISTCommand: ParsableCommand {
     /// "300,100" → [300, 100]; "0" → [].
     func hiddenSizes() throws -> [Int] {
         if hidden.trimmingCharacters(in: .whitespaces) == "0" { return [] }
-        let parts = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = hidden.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("--hidden takes positive sizes separated by commas (for example 300 or 300,100) or 0, but got '\(hidden)'.")
+            throw ValidationError("--hidden takes positive sizes separated by commas (for example 300 or 300,100) "
+                                  + "or 0, but got '\(hidden)'.")
         }
         return parts.map { $0! }
     }

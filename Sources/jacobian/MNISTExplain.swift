@@ -9,15 +9,20 @@ enum MNISTExplain {
         let layers = net.weights.count
         Output.line("chain for ∂L/∂W_1 at training image 0 (label \(sample.labels[0])), \(layout.convention)")
         // Factors from the loss end, numerator shapes: loss row, then per layer J(z wrt a) = W and diag(σ′), then I⊗aᵀ.
-        var factors: [(String, Int, Int, String, BatchJacobian?)] = [("J(loss wrt z_\(layers)) = (p − y)ᵀ", 1, 10, "dense row (fused softmax + cross-entropy)", nil)]
+        var factors: [(String, Int, Int, String, BatchJacobian?)] = [
+            ("J(loss wrt z_\(layers)) = (p − y)ᵀ", 1, 10, "dense row (fused softmax + cross-entropy)", nil)]
         for l in stride(from: layers - 1, to: 0, by: -1) {
             let w = net.weights[l]
-            factors.append(("J(z_\(l + 1) wrt a_\(l)) = W_\(l + 1)", w.rows, w.columns, "dense, shared by the batch", .shared(w)))
-            factors.append(("J(a_\(l) wrt z_\(l)) = diag(σ′(z_\(l)))", w.columns, w.columns, "diagonal", .diagonal(f.derivatives[l - 1])))
+            factors.append(("J(z_\(l + 1) wrt a_\(l)) = W_\(l + 1)", w.rows, w.columns, "dense, shared by the batch",
+                            .shared(w)))
+            factors.append(("J(a_\(l) wrt z_\(l)) = diag(σ′(z_\(l)))", w.columns, w.columns, "diagonal",
+                            .diagonal(f.derivatives[l - 1])))
         }
         let first = net.weights[0]
         factors.append(("J(z_1 wrt W_1) = I ⊗ xᵀ", first.rows, first.rows * first.columns,
-                        "I⊗xᵀ (block diagonal" + (f.inputColumns.map { "; x is zero outside \($0.count) of \(f.inputWidth) pixels" } ?? "") + ")",
+                        "I⊗xᵀ (block diagonal"
+                            + (f.inputColumns.map { "; x is zero outside \($0.count) of \(f.inputWidth) pixels" } ?? "")
+                            + ")",
                         f.firstLayerJacobian(m: first.rows)))
         var structured = 0, dense = 0
         var width = 1
@@ -35,7 +40,8 @@ enum MNISTExplain {
         Output.line("multiplied \(order) from the loss end: \(structured) multiplications with the structure, "
                     + "\(dense) with dense matrices (\(dense / max(structured, 1))× more); "
                     + "result ∂L/∂W_1 has W_1's shape \(first.rows)×\(first.columns)")
-        Output.line("over a batch of B images each step is one BLAS call (W), one elementwise pass (diag) and Gᵀ·X (I⊗xᵀ, summed)")
+        Output.line("over a batch of B images each step is one BLAS call (W), one elementwise pass (diag) "
+                    + "and Gᵀ·X (I⊗xᵀ, summed)")
         Output.line()
     }
 
@@ -45,18 +51,21 @@ enum MNISTExplain {
         let loss = NetworkLoss(network: net, x: x, labels: labels, l2: 0, layout: layout, count: 24, seed: seed)
         let report = try GradientCheck(layout: layout).run(loss, at: loss.point)
         if json {
-            try Output.json(CheckSummary(check: "network-gradient", parameters: report.total, evaluations: report.evaluations,
-                                         maxAbsoluteError: report.maxAbsoluteError, maxRelativeError: report.maxRelativeError,
-                                         passed: report.passed))
+            try Output.json(CheckSummary(check: "network-gradient", parameters: report.total,
+                                         evaluations: report.evaluations, maxAbsoluteError: report.maxAbsoluteError,
+                                         maxRelativeError: report.maxRelativeError, passed: report.passed))
         } else {
-            Output.line("gradient check: \(report.total) weights on \(x.rows) images, \(report.evaluations) evaluations, "
-                        + "max |Δ| \(Output.sci(report.maxAbsoluteError)), max relative error \(Output.sci(report.maxRelativeError)): "
+            Output.line("gradient check: \(report.total) weights on \(x.rows) images, "
+                        + "\(report.evaluations) evaluations, "
+                        + "max |Δ| \(Output.sci(report.maxAbsoluteError)), "
+                        + "max relative error \(Output.sci(report.maxRelativeError)): "
                         + (report.passed ? "✓ PASS" : "✗ FAIL"))
         }
         return report.passed
     }
 
     struct CheckSummary: Encodable {
-        var check: String, parameters: Int, evaluations: Int, maxAbsoluteError: Double, maxRelativeError: Double, passed: Bool
+        var check: String, parameters: Int, evaluations: Int, maxAbsoluteError: Double, maxRelativeError: Double,
+            passed: Bool
     }
 }

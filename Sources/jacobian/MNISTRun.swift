@@ -24,8 +24,8 @@ struct MNISTRun {
             if options.epochs == 0 {
                 Output.line("evaluating \(net) on \(test.count) test images, \(options.layout.rawValue) layout")
             } else {
-                Output.line("training \(net): \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") of \(train.count) "
-                            + "images, batch \(options.batch), lr \(options.learningRate)"
+                Output.line("training \(net): \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") "
+                            + "of \(train.count) images, batch \(options.batch), lr \(options.learningRate)"
                             + (options.schedule ? " (cosine decay)" : "") + ", momentum \(options.momentum)"
                             + (options.l2 > 0 ? ", L2 \(options.l2)" : "") + ", \(options.layout.rawValue) layout")
             }
@@ -49,7 +49,8 @@ struct MNISTRun {
                     }
                 } else if done * 4 / total > lastShown * 4 / total && done < total {
                     lastShown = done
-                    Output.note("  epoch \(epoch + 1): \(done)/\(total) images, running loss \(String(format: "%.4f", loss))")
+                    Output.note("  epoch \(epoch + 1): \(done)/\(total) images, "
+                                + "running loss \(String(format: "%.4f", loss))")
                 }
             }
             stats.epoch = epoch + 1
@@ -62,7 +63,8 @@ struct MNISTRun {
                 try Output.json(stats)
             } else {
                 if tty { Output.clearLine() }
-                let full = String(format: "epoch %2d/%d  train loss %.4f  train accuracy %.2f%%  test accuracy %.2f%%  %.2f s",
+                let full = String(format: "epoch %2d/%d  train loss %.4f  train accuracy %.2f%%  "
+                                  + "test accuracy %.2f%%  %.2f s",
                                   epoch + 1, options.epochs, stats.trainLoss, 100 * stats.trainAccuracy,
                                   100 * (stats.testAccuracy ?? 0), stats.seconds)
                 let short = String(format: "epoch %d/%d  loss %.4f  train %.2f%%  test %.2f%%  %.2f s",
@@ -78,11 +80,12 @@ struct MNISTRun {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         let lossCurve = LossCurve(points: curve, xLabel: "epoch", yLabel: "running training loss")
         if let path = plot {
-            try lossCurve.writeSVG(to: path, title: "MNIST \(network.sizes.map(String.init).joined(separator: "-")) \(network.activation.rawValue), \(options.layout.rawValue) layout")
+            try lossCurve.writeSVG(to: path, title: "MNIST \(network.sizes.map(String.init).joined(separator: "-")) "
+                                   + "\(network.activation.rawValue), \(options.layout.rawValue) layout")
         }
         if json {
-            try Output.json(Summary(testAccuracy: accuracy, layout: options.layout, seconds: seconds, epochs: options.epochs,
-                                    sizes: network.sizes, activation: network.activation))
+            try Output.json(Summary(testAccuracy: accuracy, layout: options.layout, seconds: seconds,
+                                    epochs: options.epochs, sizes: network.sizes, activation: network.activation))
         } else {
             Output.line()
             Output.line(MNISTDrawing.confusion(predictions, test.labels))
@@ -90,7 +93,8 @@ struct MNISTRun {
             let digits = min(4, Terminal.width / 30)
             if digits > 0 { Output.line(MNISTDrawing.misclassified(predictions, test, count: digits)) }
             Output.line(lossCurve.terminal(width: min(60, Terminal.width - 12)))
-            Output.line(String(format: "test accuracy %.2f%% (%d of %d), %.1f s", 100 * accuracy, correct, test.count, seconds))
+            Output.line(String(format: "test accuracy %.2f%% (%d of %d), %.1f s", 100 * accuracy, correct, test.count,
+                               seconds))
             if let path = plot { Output.line("wrote the loss curve to \(path)") }
         }
         return network

@@ -31,7 +31,8 @@ extension Output {
                 let v = values[i][j], n = numerator[i, j]
                 let agree = abs(v - n) <= 1e-12 + 1e-9 * abs(n)
                 let y = rows == 1 ? "y" : "y_\(i)"
-                line("  ∂\(y)/∂\(map.inputs[j].name) = \(formula) = \(number(v, digits: 10)) \(agree ? "✓" : "✗ (numbers: \(number(n, digits: 10)))")")
+                line("  ∂\(y)/∂\(map.inputs[j].name) = \(formula) = \(number(v, digits: 10)) "
+                     + "\(agree ? "✓" : "✗ (numbers: \(number(n, digits: 10)))")")
             }
         }
     }

@@ -108,7 +108,8 @@ enum Output {
     /// See `TextFormat.sci`.
     static func sci(_ v: Double) -> String { TextFormat.sci(v) }
     /// See `TextFormat.vector`.
-    static func vector(_ v: [Double], limit: Int = 10, format: (Double) -> String = { TextFormat.number($0) }) -> String {
+    static func vector(_ v: [Double], limit: Int = 10,
+                       format: (Double) -> String = { TextFormat.number($0) }) -> String {
         TextFormat.vector(v, limit: limit, format: format)
     }
     /// See `TextFormat.matrix`.

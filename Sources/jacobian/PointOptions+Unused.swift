@@ -27,7 +27,8 @@ extension PointOptions {
                 + "\(variable)); its value is the point: give it with --at.")
         }
         if out != nil && wrt == "W" {
-            throw JacobianError.invalidArgument("--out is not used with --wrt W: the output size is the row count of --shape RxC.")
+            throw JacobianError.invalidArgument("--out is not used with --wrt W: the output size is the row count "
+                                                + "of --shape RxC.")
         }
     }
 }

@@ -31,7 +31,8 @@ struct PointOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed for the random point and for constants not given by --param.")
     var seed: UInt64 = 0
 
-    @Option(parsing: .unconditional, help: "Output size m of linear / linear-row with --wrt x or b (default: the input size).")
+    @Option(parsing: .unconditional,
+            help: "Output size m of linear / linear-row with --wrt x or b (default: the input size).")
     var out: Int?
 
     @Option(help: ArgumentHelp("The input: x, W or b for linear / linear-row; for an expression, the variables "
@@ -67,7 +68,8 @@ struct PointOptions: ParsableArguments {
     var classes: Int?
 
     @Option(parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Set a constant: NAME=v1,v2,… (repeatable; names in 'jacobian list').", valueName: "name=values"))
+            help: ArgumentHelp("Set a constant: NAME=v1,v2,… (repeatable; names in 'jacobian list').",
+                               valueName: "name=values"))
     var param: [String] = []
 
     @OptionGroup var colorOption: ColorOption
@@ -75,8 +77,8 @@ struct PointOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
-    @Option(help: ArgumentHelp("Also write the Jacobian, in the chosen layout, as a NumPy .npy file (float64, C order).",
-                               valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the Jacobian, in the chosen layout, as a NumPy .npy file "
+                               + "(float64, C order).", valueName: "file"))
     var npy: String?
 
     mutating func validate() throws {
@@ -87,9 +89,12 @@ struct PointOptions: ParsableArguments {
         for p in param { _ = try Arguments.parameter(p) }
         if let s = slope, !s.isFinite { throw ValidationError("--slope must be a finite number.") }
         if hiddenSize != nil && hiddenAlias != nil || sequenceLength != nil && timeStepsAlias != nil {
-            throw ValidationError("Give --hidden-size and --sequence-length once each (--hidden and --time-steps are their old names).")
+            throw ValidationError("Give --hidden-size and --sequence-length once each "
+                                  + "(--hidden and --time-steps are their old names).")
         }
-        if let h = hidden, h <= 0 { throw ValidationError("--hidden-size must be a positive whole number, but got \(h).") }
+        if let h = hidden, h <= 0 {
+            throw ValidationError("--hidden-size must be a positive whole number, but got \(h).")
+        }
         if let t = timeSteps, t <= 0 {
             throw ValidationError("--sequence-length must be a positive whole number, but got \(t).")
         }
@@ -142,15 +147,17 @@ struct PointOptions: ParsableArguments {
         }
         if let name {
             throw ValidationError(
-                "--dim \(name)=… and --shape \(name)=… name a variable of an expression, but '\(map)' is a built-in map; "
-                + "write --dim N or --shape RxC.")
+                "--dim \(name)=… and --shape \(name)=… name a variable of an expression, but '\(map)' "
+                + "is a built-in map; write --dim N or --shape RxC.")
         }
         return s
     }
 
     /// Builds the map and picks the point (--at, or a seeded random point in the map's domain); `work` is refused
     /// up front, before and after building, when it cannot fit in memory or finish (see `WorkBudget`).
-    func resolve(_ work: Workload = .evaluation(json: false, npy: false)) throws -> (map: any VectorMap, point: [Double]) {
+    func resolve(_ work: Workload = .evaluation(json: false, npy: false)) throws
+        -> (map: any VectorMap, point: [Double])
+    {
         if !isCatalogText { return try resolveExpression(work) }
         let budget = WorkBudget.machine()
         if let s = try inputShape() {
@@ -162,11 +169,13 @@ struct PointOptions: ParsableArguments {
         try budget.ensure(work, on: map, label: self.map)
         let points = try at.map(Arguments.point)
         if points.count > 1 || points.first?.name != nil {
-            throw ValidationError("Give the point of a built-in map as one --at v1,v2,…; named values are for expressions.")
+            throw ValidationError("Give the point of a built-in map as one --at v1,v2,…; "
+                                  + "named values are for expressions.")
         }
         if let x = points.first?.values {
             guard x.count == n else {
-                throw ValidationError("--at has \(x.count) numbers but \(self.map) with input \(map.inputShape.space) needs \(n).")
+                throw ValidationError("--at has \(x.count) numbers but \(self.map) with input "
+                                      + "\(map.inputShape.space) needs \(n).")
             }
             return (map, x)
         }
@@ -214,7 +223,8 @@ struct PointOptions: ParsableArguments {
             }
         }
         if bare != nil && !b.inputValues.isEmpty {
-            throw ValidationError("Give the point either unnamed (--at 1,2,3, filling the inputs in order) or by name, not both.")
+            throw ValidationError("Give the point either unnamed (--at 1,2,3, filling the inputs in order) "
+                                  + "or by name, not both.")
         }
         b.pointCount = bare?.count
         let m = try expression.map(b)

@@ -18,7 +18,9 @@ enum Terminal {
     /// The width of standard error's terminal (for the progress bar), 80 when it is not one.
     static let errorWidth: Int = {
         var size = winsize()
-        if isatty(STDERR_FILENO) == 1, ioctl(STDERR_FILENO, 0x5413, &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if isatty(STDERR_FILENO) == 1, ioctl(STDERR_FILENO, 0x5413, &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
         return 80
     }()
 }

@@ -37,7 +37,9 @@ struct XORCommand: ParsableCommand {
     @Option(help: "Layout the Jacobians are formed and multiplied in.")
     var layout: Layout = .numerator
 
-    @Option(name: .customLong("init"), help: ArgumentHelp("Start from weights in a JSON file: {\"theta1\": 4×3 rows, \"theta2\": 1×5 rows}.", valueName: "file"))
+    @Option(name: .customLong("init"),
+            help: ArgumentHelp("Start from weights in a JSON file: {\"theta1\": 4×3 rows, \"theta2\": 1×5 rows}.",
+                               valueName: "file"))
     var initFile: String?
 
     @Flag(help: "Print each Jacobian of the chain for the first sample, their products and a finite-difference check.")
@@ -58,7 +60,8 @@ struct XORCommand: ParsableCommand {
             throw ValidationError("--plot draws the loss curve of training, but --iters 0 trains nothing.")
         }
         if iters == 0 && !explain {
-            throw ValidationError("--iters 0 trains nothing; give --iters N (the notes use 100000), or --explain to see one sample's Jacobians.")
+            throw ValidationError("--iters 0 trains nothing; give --iters N (the notes use 100000), "
+                                  + "or --explain to see one sample's Jacobians.")
         }
     }
 
@@ -81,16 +84,23 @@ struct XORCommand: ParsableCommand {
                             + (initFile.map { "weights from \($0)" } ?? "seed \(seed)"))
             }
             let result = try trainer.train(iterations: iters, every: every) { i, e in
-                if json { try? Output.json(Progress(iteration: i, error: e)) } else { Output.line("iteration \(pad(i))  error \(e)") }
+                if json {
+                    try? Output.json(Progress(iteration: i, error: e))
+                } else {
+                    Output.line("iteration \(pad(i))  error \(e)")
+                }
             }
-            let curve = LossCurve(points: result.curve.map { ($0.x, $0.loss) }, xLabel: "iteration", yLabel: "summed error e1+e2+e3+e4")
+            let curve = LossCurve(points: result.curve.map { ($0.x, $0.loss) }, xLabel: "iteration",
+                                  yLabel: "summed error e1+e2+e3+e4")
             if let path = plot {
                 try curve.writeSVG(to: path, title: "XOR 2-4-1, lr \(lr), \(layout.rawValue) layout")
             }
             if json {
-                return try Output.json(Summary(iterations: result.iterations, error: result.error, outputs: result.outputs,
-                                               converged: result.converged, seconds: result.seconds, layout: layout,
-                                               theta1: result.network.theta1.rowArrays, theta2: result.network.theta2.rowArrays))
+                return try Output.json(Summary(iterations: result.iterations, error: result.error,
+                                               outputs: result.outputs, converged: result.converged,
+                                               seconds: result.seconds, layout: layout,
+                                               theta1: result.network.theta1.rowArrays,
+                                               theta2: result.network.theta2.rowArrays))
             }
             printSummary(result)
             Output.line()
@@ -109,7 +119,8 @@ struct XORCommand: ParsableCommand {
         Output.line("  x1  x2  target  output")
         for (k, x) in XORNetwork.inputs.enumerated() {
             let ok = (r.outputs[k] > 0.5) == (XORNetwork.targets[k] > 0.5)
-            Output.line("   \(Int(x[0]))   \(Int(x[1]))       \(Int(XORNetwork.targets[k]))  \(String(format: "%.6f", r.outputs[k]))  \(ok ? "✓" : "✗")")
+            Output.line("   \(Int(x[0]))   \(Int(x[1]))       \(Int(XORNetwork.targets[k]))  "
+                        + "\(String(format: "%.6f", r.outputs[k]))  \(ok ? "✓" : "✗")")
         }
         Output.line(String(format: "%.3f s for %d iterations (%.0f ns per sample update)", r.seconds, r.iterations,
                            r.seconds * 1e9 / Double(4 * r.iterations)))

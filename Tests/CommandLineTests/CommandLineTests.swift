@@ -58,7 +58,8 @@ func jsonObject(_ text: String) throws -> [String: Any] {
 
 @Suite("Command line")
 struct CommandLineTests {
-    @Test("--help of every command exits 0 and shows examples", arguments: ["", "list", "eval", "check", "xor", "mnist", "demo"])
+    @Test("--help of every command exits 0 and shows examples",
+          arguments: ["", "list", "eval", "check", "xor", "mnist", "demo"])
     func help(command: String) throws {
         let r = command.isEmpty ? try jacobian("--help") : try jacobian(command, "--help")
         #expect(r.status == 0)
@@ -70,7 +71,8 @@ struct CommandLineTests {
     func list() throws {
         let r = try jacobian("list")
         #expect(r.status == 0)
-        for name in ["softmax", "log-softmax", "linear-row", "bias", "inverse", "logdet", "bilinear-exp", "softmax-cross-entropy"] {
+        for name in ["softmax", "log-softmax", "linear-row", "bias", "inverse", "logdet", "bilinear-exp",
+                     "softmax-cross-entropy"] {
             #expect(r.stdout.contains(name))
         }
         #expect(r.stdout.contains("R^n → R^n"))
@@ -85,7 +87,8 @@ struct CommandLineTests {
         #expect(r.stderr.isEmpty)
     }
 
-    @Test("a large Jacobian is abbreviated with the elided rows and columns counted", arguments: ["numerator", "denominator"])
+    @Test("a large Jacobian is abbreviated with the elided rows and columns counted",
+          arguments: ["numerator", "denominator"])
     func largeCheck(layout: String) throws {
         let r = try jacobian("check", "softmax", "--dim", "1000", "--layout", layout)
         #expect(r.status == 0, "\(r.stderr)")
@@ -122,7 +125,8 @@ struct CommandLineTests {
     @Test("eval --json gives the Jacobian in the requested layout")
     func evalJSON() throws {
         let n = try jsonObject(try jacobian("eval", "softmax", "--dim", "3", "--at", "1,2,3", "--json").stdout)
-        let d = try jsonObject(try jacobian("eval", "softmax", "--dim", "3", "--at", "1,2,3", "--json", "--layout", "denominator").stdout)
+        let d = try jsonObject(try jacobian("eval", "softmax", "--dim", "3", "--at", "1,2,3", "--json",
+                                            "--layout", "denominator").stdout)
         let jn = try #require(n["jacobian"] as? [[Double]]), jd = try #require(d["jacobian"] as? [[Double]])
         #expect(jn.count == 3)
         for i in 0..<3 { for j in 0..<3 { #expect(jn[i][j] == jd[j][i]) } }
@@ -195,7 +199,9 @@ struct CommandLineTests {
         let first = try jsonObject(lines[0])
         #expect(first["iteration"] as? Int == 10000 && first["error"] is Double)
         let summary = try jsonObject(lines[2])
-        for key in ["iterations", "error", "outputs", "converged", "seconds", "layout"] { #expect(summary[key] != nil, "\(key)") }
+        for key in ["iterations", "error", "outputs", "converged", "seconds", "layout"] {
+            #expect(summary[key] != nil, "\(key)")
+        }
         #expect((summary["outputs"] as? [Double])?.count == 4)
         #expect(summary["layout"] as? String == "denominator")
     }
@@ -204,7 +210,8 @@ struct CommandLineTests {
     func xorExplain() throws {
         let r = try jacobian("xor", "--explain", "--iters", "0")
         #expect(r.status == 0)
-        for text in ["J_x(f1)  4×2", "J_θ1(f1)  4×12", "J(f2)  5×4", "J_x3(f3)  1×5", "J_θ2(f3)  1×5", "d f4/d x4  1×1", "✓ [∇θ1, ∇θ2] is the gradient"] {
+        for text in ["J_x(f1)  4×2", "J_θ1(f1)  4×12", "J(f2)  5×4", "J_x3(f3)  1×5", "J_θ2(f3)  1×5", "d f4/d x4  1×1",
+                     "✓ [∇θ1, ∇θ2] is the gradient"] {
             #expect(r.stdout.contains(text), "\(text)")
         }
         let d = try jacobian("xor", "--explain", "--iters", "0", "--layout", "denominator")
@@ -217,19 +224,23 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let model = dir.appendingPathComponent("m.jcb").path
-        let r = try jacobian("mnist", "--limit", "1000", "--epochs", "1", "--hidden", "32", "--batch", "50", "--json", "--save", model)
+        let r = try jacobian("mnist", "--limit", "1000", "--epochs", "1", "--hidden", "32", "--batch", "50", "--json",
+                             "--save", model)
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
         let epoch = try jsonObject(lines[0])
-        for key in ["epoch", "seconds", "trainLoss", "trainAccuracy", "testAccuracy"] { #expect(epoch[key] != nil, "\(key)") }
+        for key in ["epoch", "seconds", "trainLoss", "trainAccuracy", "testAccuracy"] {
+            #expect(epoch[key] != nil, "\(key)")
+        }
         let summary = try jsonObject(lines[1])
         for key in ["testAccuracy", "layout", "seconds"] { #expect(summary[key] != nil, "\(key)") }
         let accuracy = try #require(summary["testAccuracy"] as? Double)
         #expect(accuracy > 0.6)
         let again = try jacobian("mnist", "--load", model, "--epochs", "0", "--json")
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try jsonObject(again.stdout.split(separator: "\n").last.map(String.init) ?? "")["testAccuracy"] as? Double == accuracy)
+        #expect(try jsonObject(again.stdout.split(separator: "\n").last.map(String.init) ?? "")["testAccuracy"]
+                as? Double == accuracy)
         // A corrupted model file is refused with one sentence.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: model))
         bytes[100] ^= 0xFF
@@ -240,7 +251,8 @@ struct CommandLineTests {
 
     @Test("mnist --explain and --check show the chain and pass the finite-difference check")
     func mnistExplainCheck() throws {
-        let r = try jacobian("mnist", "--explain", "--check", "--epochs", "0", "--hidden", "40", "--layout", "denominator")
+        let r = try jacobian("mnist", "--explain", "--check", "--epochs", "0", "--hidden", "40",
+                             "--layout", "denominator")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("J(z_1 wrt W_1) = I ⊗ xᵀ: 31360×40"))
         #expect(r.stdout.contains("multiplications with the structure"))
@@ -274,7 +286,8 @@ struct CommandLineTests {
         let kink = try jacobian("check", "relu", "--dim", "3", "--at", "0,1e-7,-2")
         #expect(kink.status == 0 && kink.stdout.contains("kinks: 2 entries") && kink.stdout.contains("✓ inside"))
         let steps = try jacobian("check", "log-softmax", "--dim", "4", "--method", "richardson", "--steps")
-        #expect(steps.status == 0 && steps.stdout.contains("← smallest") && steps.stdout.contains("the reference's error bound"))
+        #expect(steps.status == 0 && steps.stdout.contains("← smallest")
+                && steps.stdout.contains("the reference's error bound"))
         let big = try jacobian("check", "softmax", "--dim", "300000", "--directions", "3", "--json")
         #expect(big.status == 0, "\(big.stderr)")
         let report = try jsonObject(big.stdout)
@@ -284,12 +297,13 @@ struct CommandLineTests {
 
     @Test("--npy writes a 3×4 Jacobian NumPy loads with the same values", arguments: ["numerator", "denominator"])
     func npyExport(layout: String) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jacobian-\(getpid())-\(layout).npy").path
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("jacobian-\(getpid())-\(layout).npy").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         // J = W exactly; dyadic entries, so the JSON text parses back exactly whatever the JSON parser.
         let w = (0..<12).map { Double($0 - 5) / 8 }
-        let r = try jacobian("eval", "linear", "--dim", "4", "--out", "3", "--at", "1,2,3,4", "--layout", layout, "--json",
-                             "--npy", path, "--param", "W=" + w.map { "\($0)" }.joined(separator: ","))
+        let r = try jacobian("eval", "linear", "--dim", "4", "--out", "3", "--at", "1,2,3,4", "--layout", layout,
+                             "--json", "--npy", path, "--param", "W=" + w.map { "\($0)" }.joined(separator: ","))
         #expect(r.status == 0, "\(r.stderr)")
         let expected = try #require(try jsonObject(r.stdout)["jacobian"] as? [[Double]])
         let rowsOfW = (0..<3).map { Array(w[($0 * 4)..<($0 * 4 + 4)]) }
@@ -301,7 +315,8 @@ struct CommandLineTests {
         #expect((10 + headerLength) % 64 == 0)
         let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self)
         let shape = layout == "numerator" ? "(3, 4)" : "(4, 3)"
-        #expect(header.contains("'descr': '<f8'") && header.contains("'fortran_order': False") && header.contains("'shape': \(shape)"))
+        #expect(header.contains("'descr': '<f8'") && header.contains("'fortran_order': False")
+                && header.contains("'shape': \(shape)"))
         let values = stride(from: 10 + headerLength, to: bytes.count, by: 8).map { at in
             Double(bitPattern: bytes[at..<(at + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         }
@@ -309,7 +324,8 @@ struct CommandLineTests {
         // And through NumPy itself where it is installed.
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", "import numpy, json, sys; print(json.dumps(numpy.load(sys.argv[1]).tolist()))", path]
+        python.arguments = ["python3", "-c",
+                            "import numpy, json, sys; print(json.dumps(numpy.load(sys.argv[1]).tolist()))", path]
         let out = Pipe()
         python.standardOutput = out
         python.standardError = Pipe()
@@ -371,7 +387,9 @@ struct CommandLineTests {
         let r = try jacobian("demo")
         #expect(r.status == 0)
         for topic in ["layouts", "chain", "softmax", "gradient-descent", "matrix-calculus", "backprop", "xor", "rnn",
-                     "notes-000", "notes-001", "notes-002", "notes-003", "notes-004", "lstm"] { #expect(r.stdout.contains("  \(topic)")) }
+                     "notes-000", "notes-001", "notes-002", "notes-003", "notes-004", "lstm"] {
+            #expect(r.stdout.contains("  \(topic)"))
+        }
     }
 
     @Test("check rnn --explain shows the BPTT recursion as products of step Jacobians; rnn and lstm-cell pass")
@@ -385,7 +403,8 @@ struct CommandLineTests {
             #expect(c.status == 0 && c.stdout.hasSuffix("PASS\n"), "\(map): \(c.stderr)")
         }
         let list = try jacobian("list").stdout
-        #expect(list.contains("rnn-step") && list.contains("lstm-cell") && list.contains("rnn, rnn-step and lstm-cell use the row convention"))
+        #expect(list.contains("rnn-step") && list.contains("lstm-cell")
+                && list.contains("rnn, rnn-step and lstm-cell use the row convention"))
     }
 }
 

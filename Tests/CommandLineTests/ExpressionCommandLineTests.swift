@@ -91,7 +91,8 @@ struct ExpressionCommandLineTests {
         (["check", "W*x", "--shape", "W=2x2", "--at", "W=1,2,3"], "W is given 3 numbers, which do not fill 2x2"),
         (["check", "log(x - 2)", "--dim", "x=2", "--at", "1,3"], "in 'log(x - 2)'"),
         (["check", "X*Y", "--shape", "X=100000x100000", "--shape", "Y=100000x2"], "numbers"),
-        (["check", "softmax(x)", "--dim", "x=200000"], "of the 200000×200000 Jacobian and the columns an escalation may re-evaluate), but only"),
+        (["check", "softmax(x)", "--dim", "x=200000"],
+         "of the 200000×200000 Jacobian and the columns an escalation may re-evaluate), but only"),
         (["check", "x1 + x2", "--dim", "7"], "give sizes by name"),
     ])
     func badInput(arguments: [String], message: String) throws {
@@ -152,7 +153,8 @@ struct PipelineParameterTests {
 
     @Test("--param W=… on a pipeline with two W's is refused, naming both stages")
     func ambiguousName() throws {
-        let run = try jacobian("check", "linear | sigmoid | linear | mse", "--dim", "2", "--out", "2", "--param", "W=1,2,3,4")
+        let run = try jacobian("check", "linear | sigmoid | linear | mse", "--dim", "2", "--out", "2",
+                               "--param", "W=1,2,3,4")
         #expect(run.status == 64)
         #expect(run.stderr.contains("--param 1.W=… or --param 3.W=…"))
     }
@@ -164,7 +166,8 @@ struct PipelineParameterTests {
         let o = try jsonObject(run.stdout)
         let names = (o["constants"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
         // Stage 1 (wrt b) holds W and x fixed; stage 3 (wrt x) holds W and b: its b is a constant, not the input.
-        #expect(names.contains("1.W") && names.contains("1.x") && names.contains("3.W") && names.contains("3.b"), "\(names)")
+        #expect(names.contains("1.W") && names.contains("1.x") && names.contains("3.W") && names.contains("3.b"),
+                "\(names)")
         #expect(o["passed"] as? Bool == true)
     }
 }

@@ -41,7 +41,8 @@ struct InstallTests {
         let root = try prefix(withData: true)
         defer { try? FileManager.default.removeItem(at: root) }
         let link = root.appendingPathComponent("link-to-jacobian")
-        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: root.appendingPathComponent("bin/jacobian"))
+        try FileManager.default.createSymbolicLink(at: link,
+                                                   withDestinationURL: root.appendingPathComponent("bin/jacobian"))
         for binary in [root.appendingPathComponent("bin/jacobian"), link] {
             let r = try run(binary, ["mnist", "--epochs", "1", "--limit", "500"])
             #expect(r.status == 0, "\(r.stderr)")

@@ -67,7 +67,9 @@ struct NotesErrataTests {
     @Test("every check and eval command of the errata runs; every check passes")
     func everyCommandRuns() throws {
         let text = try String(contentsOfFile: repositoryPath("docs/notes-errata.md"), encoding: .utf8)
-        let commands = backtickCommands(text).filter { $0.hasPrefix("jacobian check ") || $0.hasPrefix("jacobian eval ") }
+        let commands = backtickCommands(text).filter {
+            $0.hasPrefix("jacobian check ") || $0.hasPrefix("jacobian eval ")
+        }
         #expect(commands.count >= 40)
         for c in commands {
             let r = try jacobian(arguments: Array(shellWords(c).dropFirst()))

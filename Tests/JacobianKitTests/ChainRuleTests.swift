@@ -18,7 +18,8 @@ func randomPipeline(seed: UInt64) throws -> Pipeline {
     var options = MapOptions()
     options.seed = seed
     options.out = 2 + Int(rng.next() % 5)
-    let map = try Catalog.build(names.joined(separator: " | "), shape: .vector(2 + Int(rng.next() % 6)), options: options)
+    let map = try Catalog.build(names.joined(separator: " | "), shape: .vector(2 + Int(rng.next() % 6)),
+                                options: options)
     return try #require(map as? Pipeline)
 }
 
@@ -36,7 +37,8 @@ struct ChainRuleTests {
         }
     }
 
-    @Test("both multiplication orders and both layouts give the same Jacobian to rounding", arguments: Array(UInt64(0)..<40))
+    @Test("both multiplication orders and both layouts give the same Jacobian to rounding",
+          arguments: Array(UInt64(0)..<40))
     func ordersAndLayoutsAgree(seed: UInt64) throws {
         let p = try randomPipeline(seed: seed)
         var rng = SplitMix64(seed: seed)
@@ -46,7 +48,8 @@ struct ChainRuleTests {
             for order in ChainOrder.allCases {
                 let c = try p.chain(at: x, layout: layout, order: order)
                 let m = layout == .numerator ? c.product.matrix : c.product.matrix.transposed()
-                #expect(close(m, reference, tolerance: 1e-13), "\(p.name) \(layout) \(order): \(maxDifference(m, reference))")
+                #expect(close(m, reference, tolerance: 1e-13),
+                        "\(p.name) \(layout) \(order): \(maxDifference(m, reference))")
             }
         }
     }
@@ -55,8 +58,10 @@ struct ChainRuleTests {
     func orderFollowsShapes() throws {
         var o = MapOptions()
         o.out = 50
-        let wide = try #require(try Catalog.build("linear | sigmoid | softmax", shape: .vector(2), options: o) as? Pipeline)
-        let narrow = try #require(try Catalog.build("linear | sigmoid | mse", shape: .vector(50), options: o) as? Pipeline)
+        let wide = try #require(try Catalog.build("linear | sigmoid | softmax", shape: .vector(2),
+                                                  options: o) as? Pipeline)
+        let narrow = try #require(try Catalog.build("linear | sigmoid | mse", shape: .vector(50),
+                                                    options: o) as? Pipeline)
         var rng = SplitMix64(seed: 1)
         #expect(try wide.chain(at: wide.samplePoint(using: &rng), layout: .numerator).order == .forward)
         #expect(try narrow.chain(at: narrow.samplePoint(using: &rng), layout: .numerator).order == .reverse)
@@ -66,7 +71,9 @@ struct ChainRuleTests {
     @Test("a malformed pipeline is a typed error")
     func malformedPipeline() {
         for text in ["sigmoid |", "| softmax", "sigmoid || softmax", " "] {
-            #expect(throws: JacobianError.self, "\(text)") { try Catalog.build(text, shape: .vector(3), options: MapOptions()) }
+            #expect(throws: JacobianError.self, "\(text)") {
+                try Catalog.build(text, shape: .vector(3), options: MapOptions())
+            }
         }
     }
 }

@@ -17,7 +17,8 @@ struct BrokenRelu: VectorMap {
 
 @Suite("Check methods, kinks, step study, directions")
 struct CheckMethodTests {
-    @Test("relu at and near 0 passes with a kink note; a wrong derivative at the same point fails", arguments: Layout.allCases)
+    @Test("relu at and near 0 passes with a kink note; a wrong derivative at the same point fails",
+          arguments: Layout.allCases)
     func reluKinks(layout: Layout) throws {
         let relu = try Catalog.build("relu", shape: .vector(4), options: MapOptions())
         let x = [0, 1e-7, -3e-6, 0.5]
@@ -44,7 +45,8 @@ struct CheckMethodTests {
     }
 
     @Test("Richardson at its default step beats central differences at theirs by at least 100×",
-          arguments: [("softmax", Shape.vector(8)), ("log-softmax", .vector(8)), ("inverse", .matrix(rows: 3, columns: 3))])
+          arguments: [("softmax", Shape.vector(8)), ("log-softmax", .vector(8)),
+                      ("inverse", .matrix(rows: 3, columns: 3))])
     func richardsonBeatsCentral(name: String, shape: Shape) throws {
         for seed in testSeeds {
             var o = MapOptions()
@@ -56,7 +58,7 @@ struct CheckMethodTests {
             let richardson = try GradientCheck(method: .richardson).run(map, at: x)
             #expect(richardson.passed && richardson.evaluations == 6 * x.count)
             #expect(central.maxAbsoluteError >= 100 * richardson.maxAbsoluteError,
-                    "\(name) seed \(seed): central \(central.maxAbsoluteError), richardson \(richardson.maxAbsoluteError)")
+                "\(name) seed \(seed): central \(central.maxAbsoluteError), richardson \(richardson.maxAbsoluteError)")
             // The estimate covers the actual error.
             let estimate = try #require(richardson.maxErrorEstimate)
             #expect(richardson.maxAbsoluteError <= estimate)
@@ -101,7 +103,10 @@ struct ComplexStepTests {
                 let map = try Catalog.build(name, shape: c.shape, options: options)
                 guard let analytic = map as? ComplexEvaluable, analytic.supportsComplexStep else {
                     #expect(name == "relu" || name == "leaky-relu", "\(name) should support the complex step")
-                    #expect(throws: JacobianError.self) { try GradientCheck(method: .complexStep).run(map, at: [Double](repeating: 0.5, count: map.inputShape.count)) }
+                    #expect(throws: JacobianError.self) {
+                        try GradientCheck(method: .complexStep)
+                            .run(map, at: [Double](repeating: 0.5, count: map.inputShape.count))
+                    }
                     continue
                 }
                 var rng = SplitMix64(seed: seed)
@@ -117,10 +122,12 @@ struct ComplexStepTests {
                         let normwise = r.maxAbsoluteError / r.analytic.matrix.maxAbs
                         #expect(normwise <= 1e-14, "\(name) \(c.shape) seed \(seed) \(layout): normwise \(normwise)")
                         if name == "inverse" {
-                            #expect(r.maxRelativeError <= 1e-13, "\(name) \(c.shape) seed \(seed) \(layout): \(r.maxRelativeError)")
+                            #expect(r.maxRelativeError <= 1e-13,
+                                    "\(name) \(c.shape) seed \(seed) \(layout): \(r.maxRelativeError)")
                         }
                     } else {
-                        #expect(r.maxRelativeError <= 1e-14, "\(name) \(c.shape) seed \(seed) \(layout): \(r.maxRelativeError)")
+                        #expect(r.maxRelativeError <= 1e-14,
+                                "\(name) \(c.shape) seed \(seed) \(layout): \(r.maxRelativeError)")
                     }
                 }
             }
@@ -129,7 +136,8 @@ struct ComplexStepTests {
 
     @Test("a pipeline of analytic maps takes the complex step; one with relu does not")
     func pipelines() throws {
-        let smooth = try Catalog.build("linear | tanh | softmax | cross-entropy", shape: .vector(5), options: MapOptions())
+        let smooth = try Catalog.build("linear | tanh | softmax | cross-entropy", shape: .vector(5),
+                                       options: MapOptions())
         var rng = SplitMix64(seed: 3)
         let r = try GradientCheck(method: .complexStep).run(smooth, at: smooth.samplePoint(using: &rng))
         #expect(r.maxRelativeError <= 1e-14)

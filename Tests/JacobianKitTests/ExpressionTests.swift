@@ -50,14 +50,16 @@ struct ExpressionTests {
             #expect(close(other, numerator, tolerance: 1e-11), "\(text) in \(order) order")
         }
         let dense = try map.jacobian(at: x, layout: .numerator, denseFactors: true).matrix
-        #expect(close(dense, numerator, tolerance: 1e-12), "\(text): structured vs dense \(maxDifference(dense, numerator))")
+        #expect(close(dense, numerator, tolerance: 1e-12),
+                "\(text): structured vs dense \(maxDifference(dense, numerator))")
         let fd = try FiniteDifference.jacobian(of: map, at: x, step: .auto).jacobian
         let worst = zip(numerator.elements, fd.elements).map { abs($0 - $1) - 1e-5 * abs($1) }.max() ?? 0
         #expect(worst <= 1e-6 * scale, "\(text) at \(x): analytic vs central differences off by \(worst)")
         #expect(map.supportsComplexStep == !g.hasKinks, "\(text)")
         if map.supportsComplexStep {
             let cs = try Self.complexStep(map, at: x)
-            #expect(maxDifference(cs, numerator) <= 1e-9 * scale, "\(text): complex step off by \(maxDifference(cs, numerator))")
+            #expect(maxDifference(cs, numerator) <= 1e-9 * scale,
+                    "\(text): complex step off by \(maxDifference(cs, numerator))")
         }
     }
 

@@ -55,7 +55,8 @@ struct HessianTests {
         for v in g.variables { shapes[v.name] = ExpressionTests.shape(v.dims) }
         let names = g.variables.map(\.name)
         let map = try #require(try? Expression(text).map(ExpressionBindings(
-            shapes: shapes, wrt: Array(names.prefix(1 + seed % 2)), constants: g.targets, seed: UInt64(seed))), "\(text)")
+            shapes: shapes, wrt: Array(names.prefix(1 + seed % 2)), constants: g.targets,
+            seed: UInt64(seed))), "\(text)")
         var rng = SplitMix64(seed: UInt64(seed))
         let x = map.samplePoint(using: &rng)
         let r = try HessianCheck.run(map, at: x)

@@ -32,7 +32,8 @@ struct LSTMSequenceTests {
         }
     }
 
-    @Test("note 003's recursion without the cell path is exact only at the last two steps", arguments: [UInt64(1), 2, 3])
+    @Test("note 003's recursion without the cell path is exact only at the last two steps",
+          arguments: [UInt64(1), 2, 3])
     func notesRecursionLosesTheCellPath(seed: UInt64) throws {
         let model = try LSTMSequence(inputSize: 3, hidden: 4, classes: 3, steps: 5, seed: seed)
         let theta = model.parameters(seed: seed)
@@ -46,7 +47,9 @@ struct LSTMSequenceTests {
     func badInput() throws {
         #expect(throws: JacobianError.self) { try LSTMSequence(inputSize: 0, hidden: 4, classes: 3, steps: 2, seed: 0) }
         #expect(throws: JacobianError.self) { try LSTMSequence(inputSize: 2, hidden: 4, classes: 1, steps: 2, seed: 0) }
-        #expect(throws: JacobianError.self) { try LSTMSequence(inputSize: 2, hidden: 1 << 40, classes: 3, steps: 2, seed: 0) }
+        #expect(throws: JacobianError.self) {
+            try LSTMSequence(inputSize: 2, hidden: 1 << 40, classes: 3, steps: 2, seed: 0)
+        }
         let model = try LSTMSequence(inputSize: 2, hidden: 3, classes: 2, steps: 2, seed: 0)
         #expect(throws: JacobianError.self) { try model.value(at: [1, 2, 3]) }
     }

@@ -7,7 +7,9 @@ let fixtureMNIST: (train: MNISTSplit, test: MNISTSplit)? = try? MNIST.load(direc
 
 /// A fresh temporary folder, removed by the caller.
 func temporaryFolder(_ name: String) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jacobian-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max, using: &sharedTestRNG))")
+    let dir = FileManager.default.temporaryDirectory
+        .appendingPathComponent("jacobian-\(name)-\(getpid())-"
+                                + "\(UInt32.random(in: 0...UInt32.max, using: &sharedTestRNG))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
 }
@@ -18,10 +20,12 @@ func writeSmallMNIST(_ dir: URL, images: Int = 3, labels: Int = 3, labelValue: U
     var rng = SplitMix64(seed: 1)
     let pixels = (0..<(images * 784)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     for (name, n) in [(MNIST.files.trainImages, images), (MNIST.files.testImages, images)] {
-        try IDXFile.write(dir.appendingPathComponent(name).path, dimensions: [n, 28, 28], bytes: Array(pixels.prefix(n * 784)), gzip: true)
+        try IDXFile.write(dir.appendingPathComponent(name).path, dimensions: [n, 28, 28],
+                          bytes: Array(pixels.prefix(n * 784)), gzip: true)
     }
     for name in [MNIST.files.trainLabels, MNIST.files.testLabels] {
-        try IDXFile.write(dir.appendingPathComponent(name).path, dimensions: [labels], bytes: [UInt8](repeating: labelValue, count: labels), gzip: true)
+        try IDXFile.write(dir.appendingPathComponent(name).path, dimensions: [labels],
+                          bytes: [UInt8](repeating: labelValue, count: labels), gzip: true)
     }
 }
 
@@ -68,7 +72,8 @@ struct MNISTTests {
         func message(_ body: () throws -> Void) -> String {
             do { try body(); return "" } catch { return "\(error)" }
         }
-        #expect(message { _ = try MNIST.load(directory: dir.appendingPathComponent("nowhere").path) }.contains("does not exist"))
+        #expect(message { _ = try MNIST.load(directory: dir.appendingPathComponent("nowhere").path) }
+                    .contains("does not exist"))
         #expect(message { _ = try MNIST.load(directory: dir.path) }.contains("missing"))
 
         let labels = dir.appendingPathComponent("labels.gz").path

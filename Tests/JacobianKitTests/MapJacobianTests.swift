@@ -40,7 +40,8 @@ struct MapJacobianTests {
             for layout in Layout.allCases {
                 let report = try GradientCheck(layout: layout).run(map, at: x)
                 #expect(report.passed, "\(name) \(c.shape) \(layout): max |Δ| \(report.maxAbsoluteError) at \(String(describing: report.worst))")
-                #expect(report.maxAbsoluteError < 1e-7 * max(1, report.analytic.matrix.maxAbs), "\(name) \(c.shape) \(layout)")
+                #expect(report.maxAbsoluteError < 1e-7 * max(1, report.analytic.matrix.maxAbs),
+                        "\(name) \(c.shape) \(layout)")
             }
         }
     }
@@ -91,7 +92,9 @@ struct MapJacobianTests {
         #expect(throws: JacobianError.singular(pivot: 2)) { try inverse.evaluate(at: [1, 2, 2, 4]) }
         let logdet = try Catalog.build("logdet", shape: .matrix(rows: 2, columns: 2), options: MapOptions())
         #expect(throws: JacobianError.self) { try logdet.evaluate(at: [0, 1, 1, 0]) }
-        #expect(throws: JacobianError.self) { try Catalog.build("det", shape: .matrix(rows: 2, columns: 3), options: MapOptions()) }
+        #expect(throws: JacobianError.self) {
+            try Catalog.build("det", shape: .matrix(rows: 2, columns: 3), options: MapOptions())
+        }
         #expect(throws: JacobianError.self) { try Catalog.build("trace", shape: .vector(4), options: MapOptions()) }
     }
 

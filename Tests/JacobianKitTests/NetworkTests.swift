@@ -54,7 +54,8 @@ struct NetworkTests {
         for r in 0..<batch { sparse[r, 2] = 0; sparse[r, 4] = 0 }
         let kronecker: [BatchJacobian] = [
             .identityKronecker(m: 5, inputs: a),
-            .selectedIdentityKronecker(m: 5, inputs: sparse.selectingColumns([0, 1, 3, 5]), columns: [0, 1, 3, 5], width: 6),
+            .selectedIdentityKronecker(m: 5, inputs: sparse.selectingColumns([0, 1, 3, 5]), columns: [0, 1, 3, 5],
+                                       width: 6),
         ]
         for (k, full) in zip(kronecker, [a, sparse]) {
             let summed = k.summedPullback(oriented, layout: layout)
@@ -118,12 +119,16 @@ struct NetworkTests {
         bytes[200] ^= 1
         #expect(message(bytes).contains("checksum"))
         #expect(message(Array(ModelFile.encode(net).prefix(500))).contains("m.jcb"))
-        #expect(message(Array("hello, world, this is not a model at all, not even close to one; nope.............".utf8)).contains("magic"))
+        #expect(message(Array(
+            "hello, world, this is not a model at all, not even close to one; nope.............".utf8))
+            .contains("magic"))
         #expect(throws: JacobianError.self) { try ModelFile.read(dir.appendingPathComponent("missing.jcb").path) }
         #expect(throws: JacobianError.self) { try OutputPath.ensureWritable("/nonexistent-folder/m.jcb") }
         // A failed save leaves an existing file as it was.
         try ModelFile.write(net, to: path)
-        #expect(throws: JacobianError.self) { try ModelFile.write(net, to: dir.appendingPathComponent("no/such/dir.jcb").path) }
+        #expect(throws: JacobianError.self) {
+            try ModelFile.write(net, to: dir.appendingPathComponent("no/such/dir.jcb").path)
+        }
         #expect(try ModelFile.read(path) == net)
     }
 }

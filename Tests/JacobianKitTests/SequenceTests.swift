@@ -14,7 +14,8 @@ struct SequenceTests {
             var rng = SplitMix64(seed: seed)
             let theta = rnn.samplePoint(using: &rng)
             let r = try GradientCheck(layout: layout).run(rnn, at: theta)
-            #expect(r.passed && r.total == d * h + h * h + h + h * k + k, "D\(d) H\(h) K\(k) T\(t) seed \(seed): \(r.maxAbsoluteError)")
+            #expect(r.passed && r.total == d * h + h * h + h + h * k + k,
+                    "D\(d) H\(h) K\(k) T\(t) seed \(seed): \(r.maxAbsoluteError)")
         }
     }
 
@@ -66,10 +67,12 @@ struct BPTTTests {
             for t in (step - 1)..<rnn.steps {
                 if t > step - 1 {
                     let x = Array(rnn.inputs[(t * rnn.inputSize)..<((t + 1) * rnn.inputSize)])
-                    h = zip(zip(p.wxh.leftMultiplied(by: x), p.whh.leftMultiplied(by: h)).map(+), p.b).map(+).map { tanh($0) }
+                    h = zip(zip(p.wxh.leftMultiplied(by: x), p.whh.leftMultiplied(by: h)).map(+), p.b).map(+)
+                        .map { tanh($0) }
                 }
                 let z = zip(p.v.leftMultiplied(by: h), p.c).map(+)
-                loss += try SoftmaxCrossEntropy(shape: .vector(rnn.classes), target: rnn.oneHot(rnn.labels[t])).evaluate(at: z).value[0]
+                loss += try SoftmaxCrossEntropy(shape: .vector(rnn.classes), target: rnn.oneHot(rnn.labels[t]))
+                    .evaluate(at: z).value[0]
             }
             return ([loss], .dense(Matrix(rows: 1, columns: rnn.hidden)))
         }

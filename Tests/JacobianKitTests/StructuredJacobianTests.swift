@@ -29,7 +29,8 @@ func structuredSamples(seed: UInt64) -> [(String, Jacobian)] {
 
 @Suite("Structured Jacobians")
 struct StructuredJacobianTests {
-    @Test("the transpose keeps structure and equals the dense transpose; denominator = numeratorᵀ", arguments: testSeeds)
+    @Test("the transpose keeps structure and equals the dense transpose; denominator = numeratorᵀ",
+          arguments: testSeeds)
     func transposeEqualsDense(seed: UInt64) {
         for (name, j) in structuredSamples(seed: seed) {
             #expect(j.transposed().matrix == j.matrix.transposed(), "\(name)")
@@ -45,8 +46,10 @@ struct StructuredJacobianTests {
         for (name, j) in structuredSamples(seed: seed) {
             let dense = j.matrix
             let v = rng.uniform(count: j.rows, -1, 1), x = rng.uniform(count: j.columns, -1, 1)
-            #expect(close(j.vjp(v), naiveProduct(try! Matrix(rows: 1, columns: v.count, elements: v), dense).elements), "\(name) vjp")
-            #expect(close(j.jvp(x), naiveProduct(dense, try! Matrix(rows: x.count, columns: 1, elements: x)).elements), "\(name) jvp")
+            #expect(close(j.vjp(v), naiveProduct(try! Matrix(rows: 1, columns: v.count, elements: v), dense).elements),
+                    "\(name) vjp")
+            #expect(close(j.jvp(x), naiveProduct(dense, try! Matrix(rows: x.count, columns: 1, elements: x)).elements),
+                    "\(name) jvp")
             let right = randomMatrix(j.columns, 3, &rng), left = randomMatrix(4, j.rows, &rng)
             #expect(close(j.times(right), naiveProduct(dense, right)), "\(name) J·M")
             #expect(close(j.leftTimes(left), naiveProduct(left, dense)), "\(name) M·J")
@@ -61,7 +64,8 @@ struct StructuredJacobianTests {
             for (nameB, b) in samples where a.columns == b.rows {
                 let product = a.multiplied(by: b)
                 let reference = naiveProduct(a.matrix, b.matrix)
-                #expect(close(product.matrix, reference), "\(nameA) · \(nameB): max diff \(maxDifference(product.matrix, reference))")
+                #expect(close(product.matrix, reference),
+                        "\(nameA) · \(nameB): max diff \(maxDifference(product.matrix, reference))")
                 #expect(product.rows == a.rows && product.columns == b.columns)
                 pairs += 1
             }

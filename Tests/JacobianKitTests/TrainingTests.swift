@@ -25,7 +25,8 @@ func relativelyClose(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool { ab
 
 @Suite("XOR training")
 struct TrainingTests {
-    @Test("the chain's θ gradients equal central finite differences of the loss", arguments: Layout.allCases, [UInt64(0), 1, 2, 7])
+    @Test("the chain's θ gradients equal central finite differences of the loss",
+          arguments: Layout.allCases, [UInt64(0), 1, 2, 7])
     func gradientsMatchFiniteDifferences(layout: Layout, seed: UInt64) throws {
         let net = XORNetwork(seed: seed)
         for (x, t) in zip(XORNetwork.inputs, XORNetwork.targets) {
@@ -55,7 +56,8 @@ struct TrainingTests {
         }
     }
 
-    @Test("from the notes' initial weights the run prints the notes' errors and ends at their θ", arguments: Layout.allCases)
+    @Test("from the notes' initial weights the run prints the notes' errors and ends at their θ",
+          arguments: Layout.allCases)
     func reproducesTheNotes(layout: Layout) throws {
         let notes = try NotesRun.load()
         let net = try XORNetwork(theta1: Matrix(notes.theta1), theta2: Matrix(notes.theta2))
@@ -70,7 +72,9 @@ struct TrainingTests {
                                   notes.expected.theta1.flatMap { $0 } + notes.expected.theta2.flatMap { $0 }) {
             #expect(relativelyClose(ours, theirs, 1e-9), "\(ours) vs \(theirs)")
         }
-        for (ours, theirs) in zip(result.outputs, notes.expected.outputs) { #expect(relativelyClose(ours, theirs, 1e-9)) }
+        for (ours, theirs) in zip(result.outputs, notes.expected.outputs) {
+            #expect(relativelyClose(ours, theirs, 1e-9))
+        }
         #expect(result.converged)
     }
 

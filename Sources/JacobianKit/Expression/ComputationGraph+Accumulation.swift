@@ -164,6 +164,7 @@ extension ComputationGraph {
             return .dense(m)
         }
         let columns = blocks[0].columns
-        return .dense(Matrix(unchecked: blocks.reduce(0) { $0 + $1.rows }, columns, blocks.flatMap { $0.matrix.elements }))
+        return .dense(Matrix(unchecked: blocks.reduce(0) { $0 + $1.rows }, columns,
+                             blocks.flatMap { $0.matrix.elements }))
     }
 }

@@ -130,7 +130,9 @@ extension ComputationGraph {
                 let py = diagonal(p.map { -l / $0 })
                 return [(0, 0, diagonal(p.indices.map { l * t[$0] / (p[$0] * p[$0]) })), (0, 1, py), (1, 0, py)]
             case .binary_cross_entropy:
-                let pp = diagonal(p.indices.map { l * (t[$0] / (p[$0] * p[$0]) + (1 - t[$0]) / ((1 - p[$0]) * (1 - p[$0]))) })
+                let pp = diagonal(p.indices.map {
+                    l * (t[$0] / (p[$0] * p[$0]) + (1 - t[$0]) / ((1 - p[$0]) * (1 - p[$0])))
+                })
                 let pt = diagonal(p.map { -l * (1 / $0 + 1 / (1 - $0)) })
                 return [(0, 0, pp), (0, 1, pt), (1, 0, pt)]
             case .softmax_ce:

@@ -6,14 +6,16 @@ extension ExpressionMap {
     public func explanation(at x: [Double], layout: Layout) throws -> [String]? {
         let a = try accumulation(at: x, layout: layout)
         let inputNames = Set(inputs.map(\.name))
-        var lines = ["graph of \(name): \(graph.nodes.count) nodes, inputs \(inputs.map(\.name).joined(separator: ", "))"]
+        var lines = ["graph of \(name): \(graph.nodes.count) nodes, inputs "
+                     + "\(inputs.map(\.name).joined(separator: ", "))"]
         let width = min(24, graph.nodes.indices.map { graph.label($0).count }.max() ?? 0)
         for (k, n) in graph.nodes.enumerated() {
             let label = graph.label(k).padding(toLength: width, withPad: " ", startingAt: 0)
             let shape = n.shape.description.replacingOccurrences(of: "a vector of ", with: "")
                 .replacingOccurrences(of: "a scalar", with: "1")
             let head = "  #\(k)".padding(toLength: 6, withPad: " ", startingAt: 0)
-                + "\(label)  \(operationName(n).padding(toLength: 14, withPad: " ", startingAt: 0)) \(shape.padding(toLength: 6, withPad: " ", startingAt: 0))"
+                + "\(label)  \(operationName(n).padding(toLength: 14, withPad: " ", startingAt: 0)) "
+                + "\(shape.padding(toLength: 6, withPad: " ", startingAt: 0))"
             if case let .variable(v) = n.operation {
                 lines.append(head + (inputNames.contains(v) ? " input" : " constant"))
                 continue
@@ -29,7 +31,8 @@ extension ExpressionMap {
         for s in a.steps {
             lines.append("  \(s.text)  \(s.shapes): \(s.structuredCost) multiply-adds (dense \(s.denseCost))")
         }
-        lines.append("total: \(a.structuredCost) multiply-adds with structure, \(a.denseCost) if every factor were dense")
+        lines.append("total: \(a.structuredCost) multiply-adds with structure, "
+                     + "\(a.denseCost) if every factor were dense")
         return lines
     }
 

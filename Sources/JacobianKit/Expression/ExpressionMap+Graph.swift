@@ -33,7 +33,8 @@ public struct GraphDrawing: Sendable {
         var shown = Set<Int>()
         func describe(_ n: Node) -> String {
             let mark = n.id == failing ? "  ✗ fails its check" : ""
-            return "#\(n.id) \(n.label)  [\(n.operation), \(n.shape)\(n.role == .operation ? "" : ", " + n.role.rawValue)]"
+            return "#\(n.id) \(n.label)  [\(n.operation), "
+                + "\(n.shape)\(n.role == .operation ? "" : ", " + n.role.rawValue)]"
                 + mark
         }
         func walk(_ id: Int, _ prefix: String) {
@@ -43,7 +44,8 @@ public struct GraphDrawing: Sendable {
                 guard let arg = byId[e.from] else { continue }
                 let repeated = shown.contains(e.from)
                 lines.append(prefix + (last ? "└─" : "├─") + " J \(e.jacobian) = \(e.formula) ─ " + describe(arg)
-                             + (repeated && edges.contains(where: { $0.to == e.from && !$0.jacobian.isEmpty }) ? "  (drawn above)" : ""))
+                             + (repeated && edges.contains(where: { $0.to == e.from && !$0.jacobian.isEmpty })
+                                ? "  (drawn above)" : ""))
                 if !repeated {
                     shown.insert(e.from)
                     walk(e.from, prefix + (last ? "   " : "│  "))
@@ -87,12 +89,13 @@ public struct GraphDrawing: Sendable {
             let dash = e.jacobian.isEmpty ? " stroke-dasharray=\"4 4\"" : ""
             s += "<path d=\"M\(f(x1)),\(f(y1)) C\(f(mx)),\(f(y1)) \(f(mx)),\(f(y2)) \(f(x2)),\(f(y2))\" fill=\"none\" "
                 + "stroke=\"#64748b\" stroke-width=\"1.5\"\(dash)/>\n"
-            s += "<polygon points=\"\(f(x2)),\(f(y2)) \(f(x2 - 8)),\(f(y2 - 4)) \(f(x2 - 8)),\(f(y2 + 4))\" fill=\"#64748b\"/>\n"
+            s += "<polygon points=\"\(f(x2)),\(f(y2)) \(f(x2 - 8)),\(f(y2 - 4)) \(f(x2 - 8)),\(f(y2 + 4))\" "
+                + "fill=\"#64748b\"/>\n"
             if e.jacobian.isEmpty { continue }
             let label = Self.escape(e.jacobian)
             let w = Double(e.jacobian.count) * 6.4 + 8
-            s += "<rect x=\"\(f(mx - w / 2))\" y=\"\(f(my - 9))\" width=\"\(f(w))\" height=\"16\" rx=\"3\" fill=\"#ffffff\" "
-                + "stroke=\"#cbd5e1\"/>\n"
+            s += "<rect x=\"\(f(mx - w / 2))\" y=\"\(f(my - 9))\" width=\"\(f(w))\" height=\"16\" rx=\"3\" "
+                + "fill=\"#ffffff\" stroke=\"#cbd5e1\"/>\n"
             s += "<text x=\"\(f(mx))\" y=\"\(f(my + 3))\" font-size=\"11\" text-anchor=\"middle\" fill=\"#334155\">"
                 + "\(label)<title>\(Self.escape(e.formula))</title></text>\n"
         }
@@ -106,11 +109,13 @@ public struct GraphDrawing: Sendable {
             s += "<g><rect x=\"\(f(p.x))\" y=\"\(f(p.y))\" width=\"\(f(boxW))\" height=\"\(f(boxH))\" rx=\"8\" "
                 + "fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"\(strokeWidth)\"/>\n"
             let label = n.label.count <= 25 ? n.label : String(n.label.prefix(24)) + "…"
-            s += "<text x=\"\(f(p.x + 10))\" y=\"\(f(p.y + 22))\" font-size=\"14\" font-family=\"DejaVu Sans Mono, monospace\">"
+            s += "<text x=\"\(f(p.x + 10))\" y=\"\(f(p.y + 22))\" font-size=\"14\" "
+                + "font-family=\"DejaVu Sans Mono, monospace\">"
                 + "\(Self.escape(label))</text>\n"
             let detail = "#\(n.id) \(n.operation) · \(n.shape)" + (n.role == .operation ? "" : " · \(n.role.rawValue)")
                 + (failed ? " · ✗ fails" : "")
-            s += "<text x=\"\(f(p.x + 10))\" y=\"\(f(p.y + 44))\" font-size=\"11\" fill=\"\(failed ? "#b91c1c" : "#475569")\">"
+            s += "<text x=\"\(f(p.x + 10))\" y=\"\(f(p.y + 44))\" font-size=\"11\" "
+                + "fill=\"\(failed ? "#b91c1c" : "#475569")\">"
                 + "\(Self.escape(detail))</text></g>\n"
         }
         return s + "</svg>\n"
@@ -139,7 +144,8 @@ extension ExpressionMap {
             if case let .variable(v) = n.operation { role = inputNames.contains(v) ? .input : .constant }
             else if k == graph.output { role = .output } else { role = .operation }
             let shape = n.shape.columns == 1 ? "\(n.shape.rows)" : "\(n.shape.rows)x\(n.shape.columns)"
-            nodes.append(.init(id: k, label: n.label, operation: operationName(n), shape: shape, role: role, depth: depth[k]))
+            nodes.append(.init(id: k, label: n.label, operation: operationName(n), shape: shape, role: role,
+                               depth: depth[k]))
             for p in n.arguments.indices {
                 guard let j = a.local[ComputationGraph.EdgeKey(node: k, argument: p)] else {
                     edges.append(.init(from: n.arguments[p], to: k, jacobian: "", formula: "constant: no Jacobian"))
@@ -193,7 +199,8 @@ extension ExpressionMap {
             guard let e = try? Expression(n.label) else { continue }
             let names = e.variables, wrt = names.filter { inputNames.contains($0) }
             guard !wrt.isEmpty else { continue }
-            let fixed = Dictionary(uniqueKeysWithValues: names.filter { !inputNames.contains($0) }.map { ($0, values[$0] ?? []) })
+            let fixed = Dictionary(uniqueKeysWithValues: names.filter { !inputNames.contains($0) }
+                .map { ($0, values[$0] ?? []) })
             let given = Dictionary(uniqueKeysWithValues: wrt.map { ($0, values[$0] ?? []) })
             guard let sub = try? e.map(ExpressionBindings(shapes: shapes.filter { names.contains($0.key) }, wrt: wrt,
                                                           constants: fixed, inputValues: given)),

@@ -36,7 +36,8 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
             }
             if let fixed = wrt.first(where: { b.constants[$0] != nil }) {
                 throw JacobianError.invalidArgument(
-                    "\(fixed) is both an input (--wrt) and held fixed (--param); give its value with --at \(fixed)=… instead.")
+                    "\(fixed) is both an input (--wrt) and held fixed (--param); "
+                    + "give its value with --at \(fixed)=… instead.")
             }
             if let twice = wrt.first(where: { n in wrt.filter { $0 == n }.count > 1 }) {
                 throw JacobianError.invalidArgument("\(twice) is named twice in --wrt.")
@@ -47,7 +48,8 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
         }
         guard !inputNames.isEmpty else {
             throw JacobianError.invalidArgument(
-                "Every variable of '\(text)' is held fixed by --param, so there is no input to differentiate with respect to.")
+                "Every variable of '\(text)' is held fixed by --param, so there is no input to differentiate "
+                + "with respect to.")
         }
         if let name = b.inputValues.keys.sorted().first(where: { !inputNames.contains($0) }) {
             throw JacobianError.invalidArgument(
@@ -73,7 +75,8 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
             let (sum, overflow2) = total.addingReportingOverflow(count)
             guard !overflow, !overflow2, sum <= Self.maximumNumbers else {
                 throw JacobianError.tooLarge(
-                    "The variables of '\(text)' need more than \(Self.maximumNumbers) numbers (\(name) is \(s.rows)x\(s.columns)); use smaller shapes.")
+                    "The variables of '\(text)' need more than \(Self.maximumNumbers) numbers "
+                    + "(\(name) is \(s.rows)x\(s.columns)); use smaller shapes.")
             }
             total = sum
         }
@@ -114,7 +117,8 @@ public struct ExpressionMap: VectorMap, ComplexEvaluable {
     }
 
     public var formula: String {
-        inputs.count == 1 ? "∂y/∂\(inputs[0].name)" : "[" + inputs.map { "∂y/∂\($0.name)" }.joined(separator: " | ") + "]"
+        inputs.count == 1 ? "∂y/∂\(inputs[0].name)"
+            : "[" + inputs.map { "∂y/∂\($0.name)" }.joined(separator: " | ") + "]"
     }
 
     public var hasKinks: Bool {

@@ -152,17 +152,25 @@ final class ShapeInference {
             case .multiply: return add(e, .multiply, [ka, kb])
             case .divide:
                 let one = constant(1)
-                try unify(slots[kb].rows, one) { "'/' divides by a scalar, but \(self.source(b)) is \(self.describe(kb)); for entry-by-entry division write ./" }
-                try unify(slots[kb].columns, one) { "'/' divides by a scalar, but \(self.source(b)) is \(self.describe(kb)); for entry-by-entry division write ./" }
+                try unify(slots[kb].rows, one) {
+                    "'/' divides by a scalar, but \(self.source(b)) is \(self.describe(kb)); "
+                        + "for entry-by-entry division write ./"
+                }
+                try unify(slots[kb].columns, one) {
+                    "'/' divides by a scalar, but \(self.source(b)) is \(self.describe(kb)); "
+                        + "for entry-by-entry division write ./"
+                }
                 return add(e, .divide, [ka, kb], rows: slots[ka].rows, columns: slots[ka].columns)
             default: return add(e, .elementwise(op), [ka, kb])
             }
         case let .call(name, args, r):
             let f = try ExpressionFunction.named(name, text: text, column: r.start)
             guard f.arity.contains(args.count) else {
-                let want = f.arity.count == 1 ? "\(f.arity.lowerBound)" : "\(f.arity.lowerBound) or \(f.arity.upperBound)"
+                let want = f.arity.count == 1 ? "\(f.arity.lowerBound)"
+                    : "\(f.arity.lowerBound) or \(f.arity.upperBound)"
                 throw JacobianError.syntax(
-                    "\(name) takes \(want) argument\(f.arity.upperBound == 1 ? "" : "s") (\(f.usage)), but is given \(args.count)",
+                    "\(name) takes \(want) argument\(f.arity.upperBound == 1 ? "" : "s") (\(f.usage)), "
+                    + "but is given \(args.count)",
                     text: text, column: r.start)
             }
             var constants: [Double] = []
@@ -179,7 +187,8 @@ final class ShapeInference {
             let one = constant(1)
             switch f.kind {
             case .elementwise, .vector:
-                return add(e, .call(f, constants: constants), ks, rows: slots[ks[0]].rows, columns: slots[ks[0]].columns)
+                return add(e, .call(f, constants: constants), ks, rows: slots[ks[0]].rows,
+                           columns: slots[ks[0]].columns)
             case .reduction:
                 return add(e, .call(f, constants: constants), ks, rows: one, columns: one)
             case .loss:
@@ -187,7 +196,8 @@ final class ShapeInference {
                 try unify(slots[ks[0]].columns, slots[ks[1]].columns) { self.lossMismatch(f, args) }
                 return add(e, .call(f, constants: constants), ks, rows: one, columns: one)
             case .square:
-                return add(e, .call(f, constants: constants), ks, rows: slots[ks[0]].rows, columns: slots[ks[0]].columns)
+                return add(e, .call(f, constants: constants), ks, rows: slots[ks[0]].rows,
+                           columns: slots[ks[0]].columns)
             case .squareToScalar:
                 return add(e, .call(f, constants: constants), ks, rows: one, columns: one)
             }
@@ -216,7 +226,8 @@ final class ShapeInference {
             for (row, n) in zip(rows, lengths) {
                 let width = n > 1 ? constant(n) : slots[ks[at]].columns
                 try unify(columns, width) {
-                    "the rows of \(self.source(e)) must have equal widths, but \(row.map(self.source).joined(separator: ", ")) does not"
+                    "the rows of \(self.source(e)) must have equal widths, but "
+                        + "\(row.map(self.source).joined(separator: ", ")) does not"
                 }
                 at += n
             }
@@ -296,14 +307,18 @@ final class ShapeInference {
                         total += 1
                     } else if let h = value(slots[s.args[at]].rows) {
                         let (sum, overflow) = total.addingReportingOverflow(h)
-                        if overflow { throw JacobianError.tooLarge("\(source(s.syntax)) has more rows than can be counted.") }
+                        if overflow {
+                            throw JacobianError.tooLarge("\(source(s.syntax)) has more rows than can be counted.")
+                        }
                         total = sum
                     } else {
                         unknown.append(s.args[at])
                     }
                     at += n
                 }
-                let clash = { "the rows of \(self.source(s.syntax)) add up to \(total), but it is used as \(self.describe(k))" }
+                let clash = {
+                    "the rows of \(self.source(s.syntax)) add up to \(total), but it is used as \(self.describe(k))"
+                }
                 if unknown.isEmpty {
                     if let rows = value(s.rows) {
                         if rows != total { throw JacobianError.shapeMismatch(clash()) }
@@ -389,7 +404,8 @@ final class ShapeInference {
             default: flag = "--dim \(name)=N or --shape \(name)=RxC"
             }
             throw JacobianError.invalidArgument(
-                "The shape of \(name) cannot be inferred from the expression (it is \(describe(dims))); give it with \(flag).")
+                "The shape of \(name) cannot be inferred from the expression (it is \(describe(dims))); "
+                + "give it with \(flag).")
         }
     }
 
@@ -425,7 +441,8 @@ final class ShapeInference {
 
     /// A variable whose rows are known and columns are not is a column vector.
     private func defaultColumns() throws -> Bool {
-        for (_, dims) in variableDims.sorted(by: { $0.key < $1.key }) where value(dims.0) != nil && value(dims.1) == nil {
+        for (_, dims) in variableDims.sorted(by: { $0.key < $1.key })
+            where value(dims.0) != nil && value(dims.1) == nil {
             return try unify(dims.1, constant(1)) { "" }
         }
         return false

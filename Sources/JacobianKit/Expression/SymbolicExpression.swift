@@ -77,7 +77,8 @@ indirect enum SymbolicExpression: Equatable, Sendable {
             case "exp": outer = .function("exp", a)
             case "log": outer = .power(a, -1)
             case "tanh": outer = .sum([.one, .product([.number(-1), .power(.function("tanh", a), 2)])])
-            case "sigmoid": outer = .product([.function("sigmoid", a), .sum([.one, .product([.number(-1), .function("sigmoid", a)])])])
+            case "sigmoid": outer = .product([.function("sigmoid", a),
+                                              .sum([.one, .product([.number(-1), .function("sigmoid", a)])])])
             case "abs": outer = .function("sign", a)
             default: outer = .zero // sign and step are flat away from their jumps
             }
@@ -126,7 +127,11 @@ indirect enum SymbolicExpression: Equatable, Sendable {
                 case let .sum(inner): inner.forEach(gather)
                 default:
                     let (c, rest) = t.coefficientAndRest
-                    if let i = collected.firstIndex(where: { $0.0 == rest }) { collected[i].1 += c } else { collected.append((rest, c)) }
+                    if let i = collected.firstIndex(where: { $0.0 == rest }) {
+                        collected[i].1 += c
+                    } else {
+                        collected.append((rest, c))
+                    }
                 }
             }
             terms.map(\.simplified).forEach(gather)
@@ -198,7 +203,8 @@ indirect enum SymbolicExpression: Equatable, Sendable {
             if k == 0.5 { return "√\(b.render(parent: 3))" }
             if k < 0 { return "1/" + SymbolicExpression.power(b, -k).simplified.render(parent: 3) }
             let exponent = Self.numberText(k, parent: 0)
-            let s = b.render(parent: 3) + "^" + (exponent.contains("-") || exponent.contains(".") ? "(\(exponent))" : exponent)
+            let s = b.render(parent: 3) + "^"
+                + (exponent.contains("-") || exponent.contains(".") ? "(\(exponent))" : exponent)
             return parent > 2 ? "(\(s))" : s
         case let .product(factors):
             var numerator: [String] = [], denominator: [String] = []

@@ -10,7 +10,8 @@ public enum HessianCheck {
                 + "take a loss of it, for example mse(…, t) or sum(…).")
         }
         guard x.count == map.inputShape.count else {
-            throw JacobianError.shapeMismatch("\(map.name) takes \(map.inputShape.count) numbers, the point has \(x.count)")
+            throw JacobianError.shapeMismatch("\(map.name) takes \(map.inputShape.count) numbers, "
+                                              + "the point has \(x.count)")
         }
         let result: ComputationGraph.HessianResult
         let graph: ComputationGraph
@@ -45,7 +46,8 @@ public enum HessianCheck {
             map: map.name, input: x, value: result.value, gradient: result.gradient, hessian: h,
             finiteDifference: fd, structure: structure, formula: formula, terms: terms,
             evaluations: reference.evaluations, maxAbsoluteError: max(0, worst.error),
-            worst: HessianEntry(row: worst.row, column: worst.column, analytic: h.rows > 0 ? h[worst.row, worst.column] : 0,
+            worst: HessianEntry(row: worst.row, column: worst.column,
+                                analytic: h.rows > 0 ? h[worst.row, worst.column] : 0,
                                 finiteDifference: h.rows > 0 ? fd[worst.row, worst.column] : 0),
             asymmetry: asymmetry, mismatches: mismatches, total: h.rows * h.columns, tolerance: tolerance,
             passed: mismatches == 0)

@@ -27,12 +27,15 @@ public struct ChainLesson: Lesson {
         log.step("denominator layout: Jᵀ(g∘f) = Jᵀ(f)·Jᵀ(g), eq. 2.4")
         let productT = jf.transposed().multiplied(by: jg.transposed())
         log.show("Jᵀ(f)·Jᵀ(g)  (2×3 · 3×2)", productT)
-        let agree = zip(productT.matrix.elements, product.matrix.transposed().elements).allSatisfy { abs($0 - $1) <= 1e-15 }
+        let agree = zip(productT.matrix.elements, product.matrix.transposed().elements)
+            .allSatisfy { abs($0 - $1) <= 1e-15 }
         log.verify("Jᵀ(f)·Jᵀ(g) = (J(g)·J(f))ᵀ", agree, detail: "every entry equal to 1e-15")
-        log.verify("Jᵀ(f)·Jᵀ(g) is the transposed Jacobian of g∘f", try GradientCheck(layout: .denominator).run(composite, at: x))
+        log.verify("Jᵀ(f)·Jᵀ(g) is the transposed Jacobian of g∘f",
+                   try GradientCheck(layout: .denominator).run(composite, at: x))
         log.step("which end first? forward vs reverse mode")
         log.say("For a chain of 10 layers of width 100 ending in a scalar loss (J: 1×100 · 100×100 · … · 100×100):")
-        let factors = [Jacobian.dense(Matrix(rows: 1, columns: 100))] + (0..<9).map { _ in Jacobian.dense(Matrix(rows: 100, columns: 100)) }
+        let factors = [Jacobian.dense(Matrix(rows: 1, columns: 100))]
+            + (0..<9).map { _ in Jacobian.dense(Matrix(rows: 100, columns: 100)) }
         let chain = factors.reversed() as [Jacobian]
         let reverse = Pipeline.cost(chain, .reverse), forward = Pipeline.cost(chain, .forward)
         log.say("  left to right (reverse mode, rows):     \(reverse) multiply-adds")

@@ -37,7 +37,8 @@ public struct GradientDescentLesson: Lesson {
         let f = Objective(), alpha = rate
         var x = start
         let from = "(\(TextFormat.number(x[0], digits: 8)), \(TextFormat.number(x[1], digits: 8)))"
-        log.say("Minimize f(x1, x2) = (x1·x2 − 3)² + 1 by x ← x − α·J(f), α = \(TextFormat.number(alpha)), from x = \(from).")
+        log.say("Minimize f(x1, x2) = (x1·x2 − 3)² + 1 by x ← x − α·J(f), α = \(TextFormat.number(alpha)), "
+                + "from x = \(from).")
         log.verify("J(f) = [2x2(x1x2 − 3), 2x1(x1x2 − 3)] (eq. 3.2)", try GradientCheck().run(f, at: [1.3, 0.4]))
         log.step("the steps")
         log.say("   k   x1           x2           f(x)            J(f)")
@@ -51,7 +52,8 @@ public struct GradientDescentLesson: Lesson {
         }
         let span = "\(TextFormat.number(values.first!, digits: 8)) → \(TextFormat.number(values.last!, digits: 8))"
         if let rise = values.indices.dropLast().first(where: { values[$0] <= values[$0 + 1] }) {
-            log.say("f does not decrease at step \(rise + 2) (\(span)): α = \(TextFormat.number(alpha)) is too large here.")
+            log.say("f does not decrease at step \(rise + 2) (\(span)): α = \(TextFormat.number(alpha)) "
+                    + "is too large here.")
         } else if steps > 1 {
             log.verify("f decreases at every step", true, detail: span)
         }
@@ -61,7 +63,8 @@ public struct GradientDescentLesson: Lesson {
         let f2 = try f.evaluate(at: [1.04, 1.04]).value[0], f3 = try f.evaluate(at: [1.07990272, 1.07990272]).value[0]
         log.say("(the notes' run: α = 0.01 from (1, 1); slips N004-GD-STEP2-GRAD, -X3 and -F3 of docs/notes-errata.md)")
         log.say("At x⁽²⁾ = (1.04, 1.04) the notes print J = [−1.995136, −1.995136]; it is 2·1.04·(1.0816 − 3) =")
-        log.say("\(TextFormat.number(j2[0], digits: 7)) (the factor 2 was dropped), so the notes' x⁽³⁾ = 1.05995136 and")
+        log.say("\(TextFormat.number(j2[0], digits: 7)) (the factor 2 was dropped), "
+                + "so the notes' x⁽³⁾ = 1.05995136 and")
         log.say("f(x⁽³⁾) = 4.5212639385 follow from the slip; the correct x⁽³⁾ is 1.04 + 0.01·3.990272 = 1.07990272.")
         log.verify("J(f) at (1.04, 1.04) is −3.990272, not the printed −1.995136", abs(j2[0] + 3.990272) < 1e-12,
                    detail: "computed \(j2[0])")

@@ -2,7 +2,8 @@
 /// differences, and where the note's δ_h recursion loses the cell path (N003-LSTM-DH-CELLPATH).
 public struct LSTMLesson: Lesson {
     public let name = "lstm"
-    public let summary = "note 003's LSTM over T steps: δ_h and δ_C by BPTT, checked; where the note loses the cell path"
+    public let summary = "note 003's LSTM over T steps: δ_h and δ_C by BPTT, checked; "
+        + "where the note loses the cell path"
 
     /// The lesson.
     public init() {}
@@ -13,7 +14,8 @@ public struct LSTMLesson: Lesson {
         log.say("An LSTM (D = 3, H = 4, K = 3) over T = 5 steps, softmax + cross-entropy at each step (seed 3):")
         log.say("  fₜ, iₜ, oₜ = σ(W hₜ₋₁ + U xₜ + b), aₜ = tanh(W_a hₜ₋₁ + U_a xₜ + b_a)")
         log.say("  Cₜ = Cₜ₋₁ ⊙ fₜ + iₜ ⊙ aₜ,  hₜ = oₜ ⊙ tanh Cₜ,  L = Σₜ −log softmax(V hₜ + c)[yₜ]")
-        log.say("θ holds \(model.parameterCount) parameters; L = \(TextFormat.number(model.forward(theta).loss, digits: 8)).")
+        log.say("θ holds \(model.parameterCount) parameters; "
+                + "L = \(TextFormat.number(model.forward(theta).loss, digits: 8)).")
         log.step("the gradient by BPTT, both layouts")
         log.verify("∂L/∂θ (numerator layout, 1×\(model.parameterCount))", try GradientCheck().run(model, at: theta))
         log.verify("∂L/∂θ (denominator layout, \(model.parameterCount)×1)",
@@ -35,7 +37,8 @@ public struct LSTMLesson: Lesson {
             let en = relative(notes.deltaH[t], fd.deltaH[t])
             worst = max(worst, eh, ec)
             notesErrors.append(en)
-            log.say("   \(t + 1)   " + [eh, ec].map { TextFormat.sci($0).padding(toLength: 18, withPad: " ", startingAt: 0) }
+            log.say("   \(t + 1)   "
+                    + [eh, ec].map { TextFormat.sci($0).padding(toLength: 18, withPad: " ", startingAt: 0) }
                     .joined() + TextFormat.sci(en))
         }
         log.verify("δ_h and δ_C with the cell path agree with finite differences at every step", worst < 1e-6,
@@ -46,18 +49,19 @@ public struct LSTMLesson: Lesson {
         let lastTwo = notesErrors.suffix(2).allSatisfy { $0 < 1e-6 }
         let earlier = notesErrors.dropLast(2).allSatisfy { $0 > 1e-4 }
         log.verify("the note's δ_h is exact only at t = T and T − 1, where no later cell term exists",
-                   lastTwo && earlier, detail: "relative errors " + TextFormat.vector(notesErrors, format: TextFormat.sci))
+                   lastTwo && earlier,
+                   detail: "relative errors " + TextFormat.vector(notesErrors, format: TextFormat.sci))
         log.slip("N003-LSTM-CIRCULAR", "line 316", printed: "δ_hᵗ = ∂L/∂hᵗ = ∂L/∂hᵗ + …", right: "the first term is "
                  + "∂Lₜ/∂hᵗ, the output loss at step t only: at t = T that is all of δ_h")
         let last = model.forward(theta).steps[model.steps - 1]
         var dy = last.p
         dy[model.labels[model.steps - 1]] -= 1
         let outputTerm = times(transpose(model.unpack(theta).v, model.classes, model.hidden), dy)
-        log.compare("δ_h at t = T is Vᵀ(ŷ_T − y_T)", notes: outputTerm, computed: fd.deltaH[model.steps - 1], agree: true,
-                    tolerance: 1e-7)
+        log.compare("δ_h at t = T is Vᵀ(ŷ_T − y_T)", notes: outputTerm, computed: fd.deltaH[model.steps - 1],
+                    agree: true, tolerance: 1e-7)
         log.slip("N003-LSTM-A-NOTATION", "lines 249 and 279", printed: "aⁱ = tanh(W_a hᵗ⁻¹ + U_a xᵗ + b_a), then "
                  + "aⁱ = tanh(hᵗ⁻¹W_a + …)", right: "aᵗ, one form throughout (here the column form above)")
-        log.verify("the column form is the one whose BPTT gradient checks", try GradientCheck().run(model, at: theta).passed,
-                   detail: "see the two checks above")
+        log.verify("the column form is the one whose BPTT gradient checks",
+                   try GradientCheck().run(model, at: theta).passed, detail: "see the two checks above")
     }
 }

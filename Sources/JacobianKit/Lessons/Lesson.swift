@@ -45,7 +45,8 @@ public final class LessonLog {
     /// A claim checked against central finite differences (the report of `GradientCheck.run`).
     public func verify(_ claim: String, _ report: CheckReport) {
         verify(claim, report.passed,
-               detail: "finite differences agree: max |Δ| \(TextFormat.sci(report.maxAbsoluteError)) over \(report.total) entries")
+               detail: "finite differences agree: max |Δ| \(TextFormat.sci(report.maxAbsoluteError)) "
+                   + "over \(report.total) entries")
     }
 
     /// A claim and whether it holds, with the evidence.
@@ -72,8 +73,8 @@ public enum Lessons {
 
     /// Every lesson with its default maps.
     public static var all: [any Lesson] {
-        [LayoutsLesson(), ChainLesson(), SoftmaxLesson(), GradientDescentLesson(), MatrixCalculusLesson(), BackpropLesson(),
-         XORLesson(), RNNLesson()] + notesLessons
+        [LayoutsLesson(), ChainLesson(), SoftmaxLesson(), GradientDescentLesson(), MatrixCalculusLesson(),
+         BackpropLesson(), XORLesson(), RNNLesson()] + notesLessons
     }
 
     /// The lesson called `name`, or an error listing them.

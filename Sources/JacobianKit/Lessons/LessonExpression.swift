@@ -22,7 +22,11 @@ struct LessonExpression {
         x = try map.point(given: given, seed: seed)
         var words = ["jacobian check \"\(text)\""]
         for (name, s) in shapes.sorted(by: { $0.key < $1.key }) {
-            if case let .matrix(r, c) = s { words.append("--shape \(name)=\(r)x\(c)") } else { words.append("--dim \(name)=\(s.count)") }
+            if case let .matrix(r, c) = s {
+                words.append("--shape \(name)=\(r)x\(c)")
+            } else {
+                words.append("--dim \(name)=\(s.count)")
+            }
         }
         if let wrt { words.append("--wrt " + wrt.joined(separator: ",")) }
         for (name, v) in constants.sorted(by: { $0.key < $1.key }) {
@@ -79,7 +83,8 @@ extension LessonLog {
     /// Prints the notes' numbers (or the claimed formula's) next to the tool's and verifies they (dis)agree as claimed.
     func compare(_ claim: String, notes: [Double], computed: [Double], agree: Bool, tolerance: Double = 1e-6) {
         // Disagreeing: the notes' printed value; agreeing: the formula the claim names.
-        say((agree ? "  formula: " : "  notes:   ") + TextFormat.vector(notes, format: { TextFormat.number($0, digits: 7) }))
+        say((agree ? "  formula: " : "  notes:   ")
+            + TextFormat.vector(notes, format: { TextFormat.number($0, digits: 7) }))
         say("  tool:    " + TextFormat.vector(computed, format: { TextFormat.number($0, digits: 7) }))
         let gap = notes.count == computed.count ? zip(notes, computed).map { abs($0 - $1) }.max() ?? 0 : .infinity
         let same = gap <= tolerance

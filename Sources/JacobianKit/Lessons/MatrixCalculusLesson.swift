@@ -11,7 +11,8 @@ public struct MatrixCalculusLesson: Lesson {
         log.say("Under row-major vec (x[i·q + j] = X[i][j]), a differential dY = A·dX·B is the Jacobian A ⊗ Bᵀ.")
         let shape = Shape.matrix(rows: 2, columns: 2)
         let x: [Double] = [2, 0.5, -1, 3]
-        var constants = ConstantSource(given: ["A": [1, 2, 0, -1], "B": [0.5, 1, -2, 1], "a": [1, -2], "b": [0.5, 3]], seed: 0)
+        var constants = ConstantSource(given: ["A": [1, 2, 0, -1], "B": [0.5, 1, -2, 1], "a": [1, -2], "b": [0.5, 3]],
+                                       seed: 0)
         let rules: [(String, any VectorMap)] = [
             ("product: d(A·X·B) = A·dX·B, so J = A ⊗ Bᵀ", try MatrixProduct(shape: shape, constants: &constants)),
             ("transpose: d(Xᵀ) = (dX)ᵀ, so J is the commutation permutation", try Transpose(shape: shape)),
@@ -19,7 +20,8 @@ public struct MatrixCalculusLesson: Lesson {
             ("inverse: d(X⁻¹) = −X⁻¹·dX·X⁻¹, so J = −X⁻¹ ⊗ X⁻ᵀ", try Inverse(shape: shape)),
             ("determinant: d|X| = |X|·tr(X⁻¹dX), so J = vec(|X|·X⁻ᵀ)ᵀ", try Determinant(shape: shape)),
             ("Hadamard: d(A ⊙ X) = A ⊙ dX, so J = diag(vec A)", try Hadamard(shape: shape, constants: &constants)),
-            ("elementwise: d exp(X) = exp(X) ⊙ dX, so J = diag(vec exp X)", Elementwise(.exp, name: "exp", shape: shape)),
+            ("elementwise: d exp(X) = exp(X) ⊙ dX, so J = diag(vec exp X)",
+             Elementwise(.exp, name: "exp", shape: shape)),
         ]
         log.say("X = [[2, 0.5], [−1, 3]], A = [[1, 2], [0, −1]], B = [[0.5, 1], [−2, 1]].")
         for (rule, map) in rules {

@@ -100,7 +100,8 @@ public struct Notes000Lesson: NotesLesson {
         log.step("对于单层神经网络 (one hidden layer: z¹ = W¹x + b¹, h = σ(z¹), p = softmax(W²h + b²))")
         let shapes: [String: Shape] = ["W1": .matrix(rows: 3, columns: 4), "W2": .matrix(rows: 5, columns: 3)]
         let y = [0.0, 1, 0, 0, 0], text = "softmax_ce(W2*sigmoid(W1*x + b1) + b2, y)"
-        let net = try LessonExpression(text, shapes: shapes, wrt: ["W2", "b2", "b1", "W1"], constants: ["y": y], seed: 0)
+        let net = try LessonExpression(text, shapes: shapes, wrt: ["W2", "b2", "b1", "W1"], constants: ["y": y],
+                                       seed: 0)
         let v = ["W1": net.values("W1"), "W2": net.values("W2"), "b1": net.values("b1"), "b2": net.values("b2"),
                  "x": net.values("x")]
         let h = try evaluate("sigmoid(W1*x + b1)", v, shapes: shapes)
@@ -136,7 +137,8 @@ public struct Notes000Lesson: NotesLesson {
                  + "__init__ takes 5 (TypeError)", right: "SimpleNetwork(0.2, 784, 300, 10, relu): softmax is built in")
         let shapes: [String: Shape] = ["W1": .matrix(rows: 4, columns: 6), "W2": .matrix(rows: 3, columns: 4)]
         let y = [0.0, 0, 1], text = "softmax_ce(W2*relu(W1*x + b1) + b2, y)"
-        let net = try LessonExpression(text, shapes: shapes, wrt: ["W1", "b1", "W2", "b2"], constants: ["y": y], seed: 8)
+        let net = try LessonExpression(text, shapes: shapes, wrt: ["W1", "b1", "W2", "b2"], constants: ["y": y],
+                                       seed: 8)
         try log.verify("the network the corrected call builds (relu hidden, softmax output), a 6-4-3 copy", net)
         log.slip("N000-MAIN-GUARD", "if __name__ == 'main':", printed: "never true, so nothing trains",
                  right: "if __name__ == '__main__': — then each step lowers the loss, as here")
@@ -148,7 +150,8 @@ public struct Notes000Lesson: NotesLesson {
         log.verify("one step of lr 0.2 lowers the loss", after < before,
                    detail: "\(TextFormat.number(before, digits: 6)) → \(TextFormat.number(after, digits: 6))")
         log.slip("N000-TEST-RATIO", "test(): (len(samples) − false)/100", printed: "len(samples) is 784 (pixels): "
-                 + "250 images, 221 wrong give (784 − 221)/100 = 5.63", right: "(N − wrong)/N = (250 − 221)/250 = 0.116")
+                 + "250 images, 221 wrong give (784 − 221)/100 = 5.63",
+                 right: "(N − wrong)/N = (250 − 221)/250 = 0.116")
         let printedRatio = Double(784 - 221) / 100, rightRatio = Double(250 - 221) / 250
         log.verify("an accuracy lies in [0, 1]: 5.63 does not, 0.116 does",
                    !(0...1).contains(printedRatio) && (0...1).contains(rightRatio),

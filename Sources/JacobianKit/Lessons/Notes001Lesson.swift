@@ -35,8 +35,8 @@ public struct Notes001Lesson: NotesLesson {
         let minus = try det.map.value(at: zip(xv, e).map { $0 - step * $1 })[0]
         log.slip("N001-D-DET", "rule 3, 行列式", printed: "d|X| = tr(X*) (no dX: a constant)",
                  right: "d|X| = tr(X* dX) = |X| tr(X⁻¹dX), the second printed form")
-        log.compare("in the direction E, d|X|[E] is not tr(X*)", notes: [trAdj], computed: [(plus - minus) / (2 * step)],
-                    agree: false)
+        log.compare("in the direction E, d|X|[E] is not tr(X*)", notes: [trAdj],
+                    computed: [(plus - minus) / (2 * step)], agree: false)
         log.compare("d|X|[E] = tr(X* E) = J(det)·vec(E)", notes: [directional], computed: [(plus - minus) / (2 * step)],
                     agree: true, tolerance: 1e-7)
         let xinvT = (0..<9).map { xinv[($0 % 3) * 3 + $0 / 3] * dv }
@@ -77,13 +77,15 @@ public struct Notes001Lesson: NotesLesson {
         let s: [String: Shape] = ["A": .matrix(rows: 2, columns: 3), "X": .matrix(rows: 3, columns: 4),
                                   "B": .matrix(rows: 4, columns: 2)]
         log.example("复合法则", "Y = AXB ⇒ ∂f/∂X = Aᵀ(∂f/∂Y)Bᵀ")
-        try log.verify("∂ Σ tanh(AXB)² / ∂X", try LessonExpression("sum(tanh(A*X*B).^2)", shapes: s, wrt: ["X"], seed: 1))
+        try log.verify("∂ Σ tanh(AXB)² / ∂X",
+                       try LessonExpression("sum(tanh(A*X*B).^2)", shapes: s, wrt: ["X"], seed: 1))
         log.example("例1", "∂(aᵀXb)/∂X = abᵀ")
         let e1 = try LessonExpression("a'*X*b", shapes: s, wrt: ["X"], seed: 1)
         let (a, bv) = (e1.values("a"), e1.values("b"))
         log.compare("J = vec(abᵀ)", notes: a.flatMap { ai in bv.map { ai * $0 } }, computed: try e1.jacobian().elements,
                     agree: true, tolerance: 1e-12)
-        log.slip("N001-EX2-TRANSPOSE", "例2, last line", printed: "(aᵀ ⊙ exp(Xb))bᵀ: 1×m ⊙ m×1 (NumPy broadcasts to m×m)",
+        log.slip("N001-EX2-TRANSPOSE", "例2, last line",
+                 printed: "(aᵀ ⊙ exp(Xb))bᵀ: 1×m ⊙ m×1 (NumPy broadcasts to m×m)",
                  right: "(a ⊙ exp(Xb))bᵀ, m×n")
         let e2 = try LessonExpression("a'*exp(X*b)", shapes: s, wrt: ["X"], seed: 1)
         let ex = try evaluate("exp(X*b)", ["X": e2.values("X"), "b": e2.values("b")], shapes: s)
@@ -107,7 +109,8 @@ public struct Notes001Lesson: NotesLesson {
         log.verify("J(log) = diag(1/x)", try lg.jacobian().elements == [2, 0, 0, 0, 0.5, 0, 0, 0, 0.25],
                    detail: "diag(2, 0.5, 0.25) at x = [0.5, 2, 4]")
         log.slip("N001-CELL21-TRANSCRIPT", "In [21] Gradient check", printed: "two tf.Tensor blocks, though label is "
-                 + "undefined and print(grad) prints an ndarray", right: "the printed output comes from another notebook "
+                 + "undefined and print(grad) prints an ndarray",
+                 right: "the printed output comes from another notebook "
                  + "state; the Log backward itself, L ⊘ x, is right")
         let l21 = try LessonExpression("sum(L .* log(x))", shapes: ["x": .matrix(rows: 5, columns: 6),
                                        "L": .matrix(rows: 5, columns: 6)], wrt: ["x"], seed: 1)

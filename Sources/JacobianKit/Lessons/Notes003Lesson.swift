@@ -167,7 +167,9 @@ public struct Notes003Lesson: NotesLesson {
                                   "U": .matrix(rows: 3, columns: 4)]
         // A gate g = act(W'h + U'x + b); each term's Jacobian wrt h is diag(d)·Wᵀ for a vector d.
         func gate(_ text: String, _ extra: [String: [Double]], _ act: (Double) -> Double,
-                  _ actPrime: (Double) -> Double) throws -> (e: LessonExpression, g: [Double], d: [Double], w: [Double]) {
+                  _ actPrime: (Double) -> Double) throws
+            -> (e: LessonExpression, g: [Double], d: [Double], w: [Double])
+        {
             let e = try LessonExpression(text, shapes: s, wrt: ["h"], constants: extra, seed: 3)
             let w = e.values("W")
             let z = try evaluate("W'*h + U'*x + b", ["W": w, "h": e.values("h"), "U": e.values("U"), "x": e.values("x"),
@@ -186,7 +188,8 @@ public struct Notes003Lesson: NotesLesson {
         let f = try gate("Cprev .* sigmoid(W'*h + U'*x + b)", ["Cprev": cPrev], sig, sigP)
         try compareGate(log, f.e, notes: diagW(hadamard(hadamard(cPrev, f.g), f.d), f.w),
                         right: diagW(hadamard(cPrev, f.d), f.w))
-        log.slip("N003-LSTM-GATE-A", "line 337", printed: "diag(aᵗ⁺¹ ⊙ iᵗ⁺¹ ⊙ tanh′)W_aᵀ", right: "diag(iᵗ⁺¹ ⊙ tanh′)W_aᵀ")
+        log.slip("N003-LSTM-GATE-A", "line 337", printed: "diag(aᵗ⁺¹ ⊙ iᵗ⁺¹ ⊙ tanh′)W_aᵀ",
+                 right: "diag(iᵗ⁺¹ ⊙ tanh′)W_aᵀ")
         let a = try gate("i .* tanh(W'*h + U'*x + b)", ["i": iGate], th, thP)
         try compareGate(log, a.e, notes: diagW(hadamard(hadamard(a.g, iGate), a.d), a.w),
                         right: diagW(hadamard(iGate, a.d), a.w))

@@ -59,7 +59,8 @@ public struct Notes004Lesson: NotesLesson {
         log.compare("J(f) at x⁽²⁾", notes: [-1.995136, -1.995136], computed: j2, agree: false)
         try log.verify("J(f) at x⁽²⁾ against finite differences", two)
         let x3 = 1.04 - 0.01 * j2[0]
-        log.slip("N004-GD-STEP2-X3", "(3.7)", printed: "x⁽³⁾ = (1.05995136, 1.05995136)", right: "(1.07990272, 1.07990272)")
+        log.slip("N004-GD-STEP2-X3", "(3.7)", printed: "x⁽³⁾ = (1.05995136, 1.05995136)",
+                 right: "(1.07990272, 1.07990272)")
         log.compare("x⁽³⁾ = x⁽²⁾ − α·J", notes: [1.05995136], computed: [x3], agree: false)
         log.compare("x⁽³⁾ = 1.07990272", notes: [1.07990272], computed: [x3], agree: true, tolerance: 1e-12)
         log.slip("N004-GD-STEP2-F3", "(3.8)", printed: "f(x⁽³⁾) = 4.5212639385 (f at the wrong x⁽³⁾)",
@@ -74,7 +75,8 @@ public struct Notes004Lesson: NotesLesson {
         let s = Self.shapes
         let f1 = try LessonExpression("T1*[1; x]", shapes: s, wrt: ["T1"], seed: 4)
         let t1 = f1.values("T1"), x = f1.values("x")
-        log.slip("N004-X0-BIAS", "after (3.17)", printed: "x₀⁽ᵏ⁾ = 0", right: "x₀ = 1, as (3.9), (3.21), (3.23) and the "
+        log.slip("N004-X0-BIAS", "after (3.17)", printed: "x₀⁽ᵏ⁾ = 0",
+                 right: "x₀ = 1, as (3.9), (3.21), (3.23) and the "
                  + "code's [[1]] say")
         let withZero = try evaluate("T1*[0; x]", ["T1": t1, "x": x], shapes: s)
         log.compare("x⁽²⁾ with x₀ = 0 loses the bias column", notes: withZero, computed: try f1.value(), agree: false)
@@ -82,7 +84,8 @@ public struct Notes004Lesson: NotesLesson {
         log.slip("N004-EQ3.19-SHAPE", "(3.19), (3.20)", printed: "5 rows, blocks at columns 1, 3, 4, 5, 6; blocks x⁽¹⁾ "
                  + "without the 1 (4×8)", right: "4×12 = blockdiag([1, x₁, x₂] × 4), blocks at columns 1, 4, 7, 10")
         log.slip("N004-CODE-BLOCKDIAG3", "block_diag(temp, temp, temp)", printed: "three blocks: a 3×9 Jacobian, and "
-                 + "back_propagate fails (size 3 is different from 4)", right: "block_diag(temp, temp, temp, temp), 4×12")
+                 + "back_propagate fails (size 3 is different from 4)",
+                 right: "block_diag(temp, temp, temp, temp), 4×12")
         let ones = (0..<4).allSatisfy { j1[$0, 3 * $0] == 1 }
         log.verify("J_θ⁽¹⁾(f₁) is 4×12 with the bias 1 opening each of the 4 blocks",
                    j1.rows == 4 && j1.columns == 12 && ones, detail: "\(j1.rows)×\(j1.columns)")
@@ -92,8 +95,8 @@ public struct Notes004Lesson: NotesLesson {
         let fx = try LessonExpression("T1*[1; x]", shapes: s, wrt: ["x"], at: ["T1": t1, "x": x])
         var t1x: [Double] = []
         for r in 0..<4 { t1x += [t1[r * 3 + 1], t1[r * 3 + 2]] }
-        log.compare("(3.18): J_x(f₁) = θ⁽¹⁾ without its bias column, 4×2", notes: t1x, computed: try fx.jacobian().elements,
-                    agree: true, tolerance: 0)
+        log.compare("(3.18): J_x(f₁) = θ⁽¹⁾ without its bias column, 4×2", notes: t1x,
+                    computed: try fx.jacobian().elements, agree: true, tolerance: 0)
         log.slip("N004-LAYER-NAME", "f₂'s paragraph", printed: "第三层 acting on 第而层's output", right: "the second "
                  + "layer, acting on the first layer's output")
         log.slip("N004-EQ3.22-ROW1", "(3.22), first row", printed: "5 zeros", right: "4 zeros: J is 5×4")
@@ -114,10 +117,12 @@ public struct Notes004Lesson: NotesLesson {
         log.slip("N004-EQ3.25", "(3.25)", printed: "[s(1−s), x₁⁽³⁾s(1−s), x₁⁽³⁾s(1−s), x₁⁽³⁾s(1−s), x₁⁽³⁾s(1−s)]",
                  right: "[1, x₁⁽³⁾, x₂⁽³⁾, x₃⁽³⁾, x₄⁽³⁾]·s(1−s), as the code computes")
         let jt2 = try f3.jacobian().elements
-        log.compare("J_θ⁽²⁾(f₃)", notes: [x3[0], x3[1], x3[1], x3[1], x3[1]].map { $0 * ds }, computed: jt2, agree: false)
+        log.compare("J_θ⁽²⁾(f₃)", notes: [x3[0], x3[1], x3[1], x3[1], x3[1]].map { $0 * ds }, computed: jt2,
+                    agree: false)
         log.compare("x⁽³⁾ᵀ·s(1−s) is", notes: x3.map { $0 * ds }, computed: jt2, agree: true, tolerance: 1e-15)
         try log.verify("J_θ⁽²⁾(f₃) against finite differences", f3)
-        log.slip("N004-EQ3.12-CODOMAIN", "(3.12)", printed: "f₄: ℝ → {1, 0}", right: "f₄ = ½(x⁽⁴⁾ − t)² is real, in [0, ½)")
+        log.slip("N004-EQ3.12-CODOMAIN", "(3.12)", printed: "f₄: ℝ → {1, 0}",
+                 right: "f₄ = ½(x⁽⁴⁾ − t)² is real, in [0, ½)")
         let f4 = try evaluate("0.5*(x4 - t)^2", ["x4": [sv], "t": [1]])
         log.verify("f₄ at this x⁽⁴⁾ and t = 1 is neither 0 nor 1", f4[0] > 0 && f4[0] < 0.5,
                    detail: TextFormat.number(f4[0], digits: 6))
@@ -138,7 +143,8 @@ public struct Notes004Lesson: NotesLesson {
                  + "every target is 0", right: "self.tx1 = y")
         let asZero = try LessonExpression(loss, shapes: s, wrt: ["T1", "T2"], constants: ["x": [1, 0], "t": [0]],
                                           at: ["T1": theta1, "T2": theta2])
-        log.compare("with t stuck at 0 the gradient for (1, 0) → 1 is another one", notes: try asZero.jacobian().elements,
+        log.compare("with t stuck at 0 the gradient for (1, 0) → 1 is another one",
+                    notes: try asZero.jacobian().elements,
                     computed: try sample.jacobian().elements, agree: false)
         log.slip("N004-CODE-THETA2-UPDATE", "update_parameter", printed: "the θ⁽²⁾ update printed outside the method, "
                  + "as 'theta2 gradient'", right: "both updates inside update_parameter")
@@ -147,7 +153,8 @@ public struct Notes004Lesson: NotesLesson {
         let onlyT1 = try sample.map.value(at: (0..<17).map { $0 < 12 ? sample.x[$0] - 0.5 * g[$0] : sample.x[$0] })[0]
         let both = try sample.map.value(at: (0..<17).map { sample.x[$0] - 0.5 * g[$0] })[0]
         log.verify("a step on θ⁽¹⁾ and θ⁽²⁾ lowers the loss more than on θ⁽¹⁾ alone", both < onlyT1 && onlyT1 < before,
-                   detail: "\(TextFormat.number(before, digits: 6)) → \(TextFormat.number(onlyT1, digits: 6)) (θ⁽¹⁾ only), "
+                   detail: "\(TextFormat.number(before, digits: 6)) → "
+                   + "\(TextFormat.number(onlyT1, digits: 6)) (θ⁽¹⁾ only), "
                    + "\(TextFormat.number(both, digits: 6)) (both)")
         log.say("")
         log.say("The notes fix no seed and print no training run. 'jacobian xor --init fixtures/xor/notes-seed0.json'")

@@ -26,7 +26,8 @@ public struct XORLesson: Lesson {
         log.say(TextFormat.matrix(network.theta1))
         log.say("θ2 (1×5):")
         log.say(TextFormat.matrix(network.theta2))
-        log.say("forward: x2 = \(TextFormat.vector(j.x2)), x3 = \(TextFormat.vector(j.x3)), x4 = \(TextFormat.number(j.output)), loss = \(TextFormat.number(j.loss))")
+        log.say("forward: x2 = \(TextFormat.vector(j.x2)), x3 = \(TextFormat.vector(j.x3)), "
+                + "x4 = \(TextFormat.number(j.output)), loss = \(TextFormat.number(j.loss))")
         let items: [(String, String, Jacobian)] = [
             ("\(name)_x(f1)", "eq. 3.18, θ1 without its bias column", j.f1X),
             ("\(name)_θ1(f1)", "eq. 3.19, I₄ ⊗ [1; x]ᵀ", j.f1Theta1),
@@ -52,6 +53,7 @@ public struct XORLesson: Lesson {
         log.say(TextFormat.matrix(g2, maxRows: 12, maxColumns: 12))
         let check = try GradientCheck(layout: layout).run(XORSampleLoss(network: network, x: x, target: t),
                                                           at: network.theta1.elements + network.theta2.elements)
-        log.verify("[∇θ1, ∇θ2] is the gradient of the sample's loss (17 weights, \(check.evaluations) evaluations)", check)
+        log.verify("[∇θ1, ∇θ2] is the gradient of the sample's loss "
+                   + "(17 weights, \(check.evaluations) evaluations)", check)
     }
 }

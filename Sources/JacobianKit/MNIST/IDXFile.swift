@@ -24,12 +24,16 @@ public struct IDXFile: Sendable {
         let header = 4 + 4 * expectedRank
         var raw = try inflate(file, upTo: header, name: name)
         guard raw.count >= header else {
-            throw JacobianError.badFile("MNIST file '\(name)' is truncated: \(raw.count) bytes is too short for an IDX header.")
+            throw JacobianError.badFile("MNIST file '\(name)' is truncated: \(raw.count) bytes is too short "
+                                        + "for an IDX header.")
         }
-        func u32(_ at: Int) -> Int { Int(raw[at]) << 24 | Int(raw[at + 1]) << 16 | Int(raw[at + 2]) << 8 | Int(raw[at + 3]) }
+        func u32(_ at: Int) -> Int {
+            Int(raw[at]) << 24 | Int(raw[at + 1]) << 16 | Int(raw[at + 2]) << 8 | Int(raw[at + 3])
+        }
         let magic = u32(0)
         guard magic == 0x0800 | expectedRank else {
-            throw JacobianError.badFile(String(format: "MNIST file '%@' has magic number 0x%08X, expected 0x%08X (unsigned bytes, %d dimensions); it is not an IDX file of that kind.",
+            throw JacobianError.badFile(String(format: "MNIST file '%@' has magic number 0x%08X, expected 0x%08X "
+                                               + "(unsigned bytes, %d dimensions); it is not an IDX file of that kind.",
                                                name, magic, 0x0800 | expectedRank, expectedRank))
         }
         let dims = (0..<expectedRank).map { u32(4 + 4 * $0) }

@@ -62,7 +62,8 @@ public enum MNIST {
     }
 
     /// One split: images (rank 3, 28×28) and labels (rank 1), which must agree in count.
-    public static func loadSplit(_ directory: String, _ imageFile: String, _ labelFile: String, verify: Bool) throws -> MNISTSplit {
+    public static func loadSplit(_ directory: String, _ imageFile: String, _ labelFile: String,
+                                 verify: Bool) throws -> MNISTSplit {
         let images = try IDXFile.read((directory as NSString).appendingPathComponent(imageFile), expectedRank: 3)
         let labels = try IDXFile.read((directory as NSString).appendingPathComponent(labelFile), expectedRank: 1)
         if verify {
@@ -70,19 +71,23 @@ public enum MNIST {
                 let key = String(file.dropLast(3))
                 if let expected = sha256[key], expected != idx.sha256 {
                     throw JacobianError.badFile(
-                        "MNIST file '\(file)' is not the genuine one: the SHA-256 of its uncompressed bytes is \(idx.sha256), expected \(expected).")
+                        "MNIST file '\(file)' is not the genuine one: the SHA-256 of its uncompressed bytes is "
+                        + "\(idx.sha256), expected \(expected).")
                 }
             }
         }
         guard images.dimensions[1] == 28, images.dimensions[2] == 28 else {
-            throw JacobianError.badFile("MNIST file '\(imageFile)' holds \(images.dimensions[1])×\(images.dimensions[2]) images, expected 28×28.")
+            throw JacobianError.badFile("MNIST file '\(imageFile)' holds "
+                                        + "\(images.dimensions[1])×\(images.dimensions[2]) images, expected 28×28.")
         }
         guard images.dimensions[0] == labels.dimensions[0] else {
             throw JacobianError.badFile(
-                "MNIST files '\(imageFile)' and '\(labelFile)' disagree: \(images.dimensions[0]) images but \(labels.dimensions[0]) labels.")
+                "MNIST files '\(imageFile)' and '\(labelFile)' disagree: \(images.dimensions[0]) images but "
+                + "\(labels.dimensions[0]) labels.")
         }
         if let bad = labels.bytes.firstIndex(where: { $0 > 9 }) {
-            throw JacobianError.badFile("MNIST file '\(labelFile)' has label \(labels.bytes[bad]) at position \(bad); labels must be 0…9.")
+            throw JacobianError.badFile("MNIST file '\(labelFile)' has label \(labels.bytes[bad]) at position \(bad); "
+                                        + "labels must be 0…9.")
         }
         return MNISTSplit(pixels: images.bytes, labels: labels.bytes)
     }

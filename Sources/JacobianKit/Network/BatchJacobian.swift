@@ -20,7 +20,8 @@ public enum BatchJacobian: Sendable {
         switch self {
         case let .shared(w): return .dense(w)
         case let .diagonal(d): return .diagonal(d.row(b))
-        case let .identityKronecker(m, a): return .kronecker(.identity(m), .matrix(Matrix(unchecked: 1, a.columns, a.row(b))))
+        case let .identityKronecker(m, a):
+            return .kronecker(.identity(m), .matrix(Matrix(unchecked: 1, a.columns, a.row(b))))
         case let .selectedIdentityKronecker(m, a, columns, width):
             var row = [Double](repeating: 0, count: width)
             for (k, c) in columns.enumerated() { row[c] = a[b, k] }
@@ -64,7 +65,11 @@ public enum BatchJacobian: Sendable {
                 part.elements.withUnsafeBufferPointer { pp in
                     for i in 0..<c.rows {
                         let row = cp.baseAddress! + i * width
-                        if beta == 0 { for j in 0..<width { row[j] = 0 } } else if beta != 1 { for j in 0..<width { row[j] *= beta } }
+                        if beta == 0 {
+                            for j in 0..<width { row[j] = 0 }
+                        } else if beta != 1 {
+                            for j in 0..<width { row[j] *= beta }
+                        }
                         for (j, col) in columns.enumerated() { row[col] += alpha * pp[i * k + j] }
                     }
                 }
@@ -79,7 +84,8 @@ public enum BatchJacobian: Sendable {
     public func compactSummedPullback(_ g: Matrix, layout: Layout) -> (gradient: Matrix, columns: [Int]?) {
         switch self {
         case let .identityKronecker(_, a): return (BLAS.gemm(g, a, transposeA: layout == .numerator), nil)
-        case let .selectedIdentityKronecker(_, a, columns, _): return (BLAS.gemm(g, a, transposeA: layout == .numerator), columns)
+        case let .selectedIdentityKronecker(_, a, columns, _):
+            return (BLAS.gemm(g, a, transposeA: layout == .numerator), columns)
         default: preconditionFailure("summedPullback is for the weights' Kronecker Jacobian")
         }
     }

@@ -60,7 +60,8 @@ extension MLP {
         if layout == .denominator { g = g.transposed() }
         for l in weights.indices.reversed() {
             if l2 != 0 { loss += 0.5 * l2 * weights[l].elements.dot(weights[l].elements) }
-            let kronecker = l == 0 ? f.firstLayerJacobian(m: sizes[1]) : .identityKronecker(m: sizes[l + 1], inputs: f.inputs[l])
+            let kronecker = l == 0 ? f.firstLayerJacobian(m: sizes[1])
+                : .identityKronecker(m: sizes[l + 1], inputs: f.inputs[l])
             weightGradient(l, kronecker, g)
             biasGradient(l, Self.batchSum(g, layout: layout))
             if l > 0 {

@@ -47,10 +47,13 @@ public struct MLP: Equatable, Sendable {
     /// A network from explicit weights and biases (shapes must chain).
     public init(sizes: [Int], activation: Activation, weights: [Matrix], biases: [[Double]]) throws {
         guard sizes.count >= 2, weights.count == sizes.count - 1, biases.count == weights.count else {
-            throw JacobianError.shapeMismatch("a network with \(sizes.count) sizes needs \(sizes.count - 1) weight matrices and bias vectors")
+            throw JacobianError.shapeMismatch("a network with \(sizes.count) sizes needs \(sizes.count - 1) weight "
+                                              + "matrices and bias vectors")
         }
-        for l in weights.indices where weights[l].rows != sizes[l + 1] || weights[l].columns != sizes[l] || biases[l].count != sizes[l + 1] {
-            throw JacobianError.shapeMismatch("layer \(l + 1) must have W \(sizes[l + 1])×\(sizes[l]) and b of \(sizes[l + 1])")
+        for l in weights.indices where weights[l].rows != sizes[l + 1] || weights[l].columns != sizes[l]
+            || biases[l].count != sizes[l + 1] {
+            throw JacobianError.shapeMismatch("layer \(l + 1) must have W \(sizes[l + 1])×\(sizes[l]) "
+                                              + "and b of \(sizes[l + 1])")
         }
         self.sizes = sizes
         self.activation = activation
@@ -85,12 +88,15 @@ public struct MLP: Equatable, Sendable {
                                    inputColumns: active, inputWidth: x.columns)
             }
             // Bias, activation and its derivative in one pass over Z.
-            var dElements = [Double](unsafeUninitializedCapacity: z.elements.count) { _, count in count = z.elements.count }
+            var dElements = [Double](unsafeUninitializedCapacity: z.elements.count) { _, count in
+                count = z.elements.count
+            }
             z.elements.withUnsafeMutableBufferPointer { zp in
                 dElements.withUnsafeMutableBufferPointer { dp in
                     bias.withUnsafeBufferPointer { bp in
                         // One loop per activation, so the function is not re-dispatched for every entry.
-                        Self.activate(activation, zp.baseAddress!, dp.baseAddress!, bp.baseAddress!, rows: zp.count / m, columns: m)
+                        Self.activate(activation, zp.baseAddress!, dp.baseAddress!, bp.baseAddress!,
+                                      rows: zp.count / m, columns: m)
                     }
                 }
             }

@@ -60,7 +60,8 @@ extension ModelFile {
         guard v == version else { throw bad("it is format version \(v), this build reads version \(version)") }
         let nameLength = Int(try u32())
         guard nameLength < 64, at + nameLength <= body.count,
-              let activation = Activation(rawValue: String(decoding: body[at..<(at + nameLength)], as: UTF8.self)) else {
+              let activation = Activation(rawValue: String(decoding: body[at..<(at + nameLength)],
+                                                           as: UTF8.self)) else {
             throw bad("its activation is not one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         at += nameLength

@@ -93,7 +93,8 @@ public final class SGDTrainer {
     /// only the batch's nonzero columns (one GEMM), and the update is one fused pass over v and W.
     private func descend(_ x: Matrix, labels: [UInt8], rate: Double) -> (Double, ForwardPass) {
         let mu = options.momentum, l2 = options.l2, layout = options.layout
-        var parts = [(gradient: Matrix, columns: [Int]?)](repeating: (Matrix(rows: 0, columns: 0), nil), count: network.weights.count)
+        var parts = [(gradient: Matrix, columns: [Int]?)](repeating: (Matrix(rows: 0, columns: 0), nil),
+                                                          count: network.weights.count)
         var biasGradients = [[Double]](repeating: [], count: network.weights.count)
         let result = network.backward(x, labels: labels[...], l2: l2, layout: layout) { l, kronecker, g in
             parts[l] = kronecker.compactSummedPullback(g, layout: layout)
@@ -101,8 +102,8 @@ public final class SGDTrainer {
             biasGradients[l] = b
         }
         for l in network.weights.indices {
-            Self.momentumStep(&network.weights[l], &velocityW[l], gradient: parts[l].gradient, columns: parts[l].columns,
-                              mu: mu, rate: rate, l2: l2)
+            Self.momentumStep(&network.weights[l], &velocityW[l], gradient: parts[l].gradient,
+                              columns: parts[l].columns, mu: mu, rate: rate, l2: l2)
             for k in velocityB[l].indices {
                 velocityB[l][k] = mu * velocityB[l][k] - rate * biasGradients[l][k]
                 network.biases[l][k] += velocityB[l][k]
@@ -122,7 +123,8 @@ public final class SGDTrainer {
             v.elements.withUnsafeMutableBufferPointer { vp in
                 gradient.elements.withUnsafeBufferPointer { gp in
                     selected.withUnsafeBufferPointer { cp in
-                        let p = UpdatePointers(w: wp.baseAddress!, v: vp.baseAddress!, g: gp.baseAddress, columns: cp.baseAddress)
+                        let p = UpdatePointers(w: wp.baseAddress!, v: vp.baseAddress!, g: gp.baseAddress,
+                                               columns: cp.baseAddress)
                         let dense = columns == nil
                         // Rows are independent: split them over the workers BLAS uses (1 unless `useOwnThreads`).
                         let parts = rows * n >= 65_536 ? BLAS.workers : 1
@@ -149,7 +151,11 @@ public final class SGDTrainer {
                                 for j in 0..<n { wr[j] += vr[j] }
                             }
                         }
-                        if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+                        if parts == 1 {
+                            body(0)
+                        } else {
+                            DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+                        }
                     }
                 }
             }

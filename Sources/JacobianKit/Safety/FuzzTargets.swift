@@ -17,7 +17,9 @@ public enum FuzzTargets {
         guard let parsed = try? Expression(text) else { return }
         var bindings = ExpressionBindings(seed: UInt64(first))
         if first & 0x80 != 0, let v = parsed.variables.first { bindings.shapes[v] = .vector(Int(first % 8) + 1) }
-        guard let map = try? parsed.map(bindings), map.inputShape.count <= 64, map.outputShape.count <= 64 else { return }
+        guard let map = try? parsed.map(bindings), map.inputShape.count <= 64, map.outputShape.count <= 64 else {
+            return
+        }
         var rng = SplitMix64(seed: UInt64(first))
         let x = map.samplePoint(using: &rng)
         _ = try? map.evaluate(at: x, layout: first & 1 == 0 ? .numerator : .denominator)

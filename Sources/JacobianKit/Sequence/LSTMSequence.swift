@@ -70,7 +70,9 @@ public struct LSTMSequence: VectorMap {
     }
 
     /// Runs the sequence; `replace` (t, h, C) overrides the state after step t (1-based) for finite differences.
-    public func forward(_ theta: [Double], replace: (step: Int, h: [Double]?, c: [Double]?)? = nil) -> (loss: Double, steps: [Step]) {
+    public func forward(_ theta: [Double], replace: (step: Int, h: [Double]?, c: [Double]?)? = nil)
+        -> (loss: Double, steps: [Step])
+    {
         let p = unpack(theta), (hn, d) = (hidden, inputSize)
         var h = initialH, cell = initialC, loss = 0.0, record: [Step] = []
         for t in 0..<steps {
@@ -96,7 +98,9 @@ public struct LSTMSequence: VectorMap {
     /// BPTT: the gradient (row-major blocks as θ) and δ_hₜ, δ_Cₜ for t = 1…T. With `cellPath: false`, the
     /// recursion of notes 003 (lines 316–350): everything reaching Cₜ₊₁ is routed through δ_hₜ₊₁·∂hₜ₊₁/∂Cₜ₊₁,
     /// so the term δ_Cₜ₊₂ ⊙ fₜ₊₂ that flows back along the cell is lost (the gate terms are the corrected ones).
-    public func backward(_ theta: [Double], cellPath: Bool = true) -> (gradient: [Double], deltaH: [[Double]], deltaC: [[Double]]) {
+    public func backward(_ theta: [Double], cellPath: Bool = true)
+        -> (gradient: [Double], deltaH: [[Double]], deltaC: [[Double]])
+    {
         let p = unpack(theta), (hn, d, k) = (hidden, inputSize, classes)
         let steps = forward(theta).steps
         var gw = [[Double]](repeating: [Double](repeating: 0, count: hn * hn), count: 4)
@@ -142,7 +146,9 @@ public struct LSTMSequence: VectorMap {
     }
 
     /// δ_hₜ and δ_Cₜ by central differences on the state after step t (h or C replaced, the rest recomputed).
-    public func finiteDifferenceDeltas(_ theta: [Double], step h: Double = 1e-6) -> (deltaH: [[Double]], deltaC: [[Double]]) {
+    public func finiteDifferenceDeltas(_ theta: [Double], step h: Double = 1e-6)
+        -> (deltaH: [[Double]], deltaC: [[Double]])
+    {
         let base = forward(theta).steps
         var dH: [[Double]] = [], dC: [[Double]] = []
         for t in 0..<steps {

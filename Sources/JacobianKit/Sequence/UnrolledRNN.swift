@@ -114,12 +114,15 @@ public struct UnrolledRNN: VectorMap {
     }
 
     /// BPTT: the loss, its gradient (1×P, θ's order), every δₜ = ∂L/∂hₜ and every pₜ − yₜ (index t − 1).
-    public func backPropagation(at theta: [Double]) -> (loss: Double, gradient: [Double], deltas: [[Double]], rows: [[Double]]) {
+    public func backPropagation(at theta: [Double])
+        -> (loss: Double, gradient: [Double], deltas: [[Double]], rows: [[Double]])
+    {
         let p = unpack(theta)
         let (states, rows, loss) = forward(theta)
         let (d, h, k) = (inputSize, hidden, classes)
         var gWxh = [Double](repeating: 0, count: d * h), gWhh = [Double](repeating: 0, count: h * h)
-        var gB = [Double](repeating: 0, count: h), gV = [Double](repeating: 0, count: h * k), gC = [Double](repeating: 0, count: k)
+        var gB = [Double](repeating: 0, count: h), gV = [Double](repeating: 0, count: h * k),
+            gC = [Double](repeating: 0, count: k)
         let jzh = Jacobian.dense(p.v.transposed())                  // J(zₜ wrt hₜ) = Vᵀ, K×H
         let jhPrev = Jacobian.dense(p.whh.transposed())             // J(aₜ wrt hₜ₋₁) = W_hhᵀ, H×H
         var carried = [Double](repeating: 0, count: h)              // δₜ₊₁·J(hₜ₊₁ wrt hₜ)
@@ -135,8 +138,10 @@ public struct UnrolledRNN: VectorMap {
             deltas[t] = delta
             // Through tanh: a row for aₜ = δₜ·diag(1 − hₜ²).
             let rowA = Jacobian.diagonal(ht.map { 1 - $0 * $0 }).vjp(delta)
-            add(&gWxh, Jacobian.kronecker(.matrix(Matrix(unchecked: 1, d, x)), .identity(h)).vjp(rowA))       // xₜ ⊗ I_H
-            add(&gWhh, Jacobian.kronecker(.matrix(Matrix(unchecked: 1, h, hPrev)), .identity(h)).vjp(rowA))   // hₜ₋₁ ⊗ I_H
+            // xₜ ⊗ I_H
+            add(&gWxh, Jacobian.kronecker(.matrix(Matrix(unchecked: 1, d, x)), .identity(h)).vjp(rowA))
+            // hₜ₋₁ ⊗ I_H
+            add(&gWhh, Jacobian.kronecker(.matrix(Matrix(unchecked: 1, h, hPrev)), .identity(h)).vjp(rowA))
             add(&gB, rowA)
             carried = jhPrev.vjp(rowA)                              // δₜ·diag(1 − hₜ²)·W_hhᵀ, for step t − 1
         }
@@ -149,15 +154,19 @@ public struct UnrolledRNN: VectorMap {
     /// The BPTT recursion at θ, one line per step.
     public func explanation(at theta: [Double]) -> [String] {
         let r = backPropagation(at: theta)
-        var lines = ["BPTT, from the last step back (row convention; J(zₜ wrt hₜ) = Vᵀ, J(hₜ₊₁ wrt hₜ) = diag(1 − hₜ₊₁²)·W_hhᵀ):"]
+        var lines = ["BPTT, from the last step back (row convention; J(zₜ wrt hₜ) = Vᵀ, "
+                     + "J(hₜ₊₁ wrt hₜ) = diag(1 − hₜ₊₁²)·W_hhᵀ):"]
         for t in stride(from: steps, through: 1, by: -1) {
             let head = t == steps
                 ? "δ_\(t) = (p_\(t) − y_\(t))·Vᵀ  [1×\(classes) · \(classes)×\(hidden)]"
-                : "δ_\(t) = (p_\(t) − y_\(t))·Vᵀ + δ_\(t + 1)·diag(1 − h_\(t + 1)²)·W_hhᵀ  [1×\(classes) · \(classes)×\(hidden) + 1×\(hidden) · \(hidden)×\(hidden) · \(hidden)×\(hidden)]"
+                : "δ_\(t) = (p_\(t) − y_\(t))·Vᵀ + δ_\(t + 1)·diag(1 − h_\(t + 1)²)·W_hhᵀ  "
+                    + "[1×\(classes) · \(classes)×\(hidden) + 1×\(hidden) · \(hidden)×\(hidden) · \(hidden)×\(hidden)]"
             lines.append("  " + head)
-            lines.append("      p_\(t) − y_\(t) = \(TextFormat.vector(r.rows[t - 1]))   δ_\(t) = \(TextFormat.vector(r.deltas[t - 1]))")
+            lines.append("      p_\(t) − y_\(t) = \(TextFormat.vector(r.rows[t - 1]))   "
+                         + "δ_\(t) = \(TextFormat.vector(r.deltas[t - 1]))")
         }
-        lines.append("each parameter's row is Σₜ δₜ·diag(1 − hₜ²)·J(aₜ wrt it): xₜ ⊗ I for W_xh, hₜ₋₁ ⊗ I for W_hh, I for b;")
+        lines.append("each parameter's row is Σₜ δₜ·diag(1 − hₜ²)·J(aₜ wrt it): xₜ ⊗ I for W_xh, "
+                     + "hₜ₋₁ ⊗ I for W_hh, I for b;")
         lines.append("and Σₜ (pₜ − yₜ)·J(zₜ wrt it): hₜ ⊗ I for V, I for c.")
         return lines
     }
@@ -171,7 +180,9 @@ public struct UnrolledRNN: VectorMap {
     public func stateJacobians(at theta: [Double]) -> [Jacobian] {
         let p = unpack(theta)
         let states = forward(theta).states
-        return (1..<steps).map { t in Jacobian.diagonal(states[t].map { 1 - $0 * $0 }).multiplied(by: .dense(p.whh.transposed())) }
+        return (1..<steps).map { t in
+            Jacobian.diagonal(states[t].map { 1 - $0 * $0 }).multiplied(by: .dense(p.whh.transposed()))
+        }
     }
 }
 

@@ -89,8 +89,8 @@ extension CheckReport {
                 + "\(e.method == .complexStep ? "complex " : "")evaluation\(e.evaluations == 1 ? "" : "s"))")
         }
         if r.disagreements > 0 {
-            out("disagreement: the complex step fails \(r.disagreements) entr\(r.disagreements == 1 ? "y" : "ies") that "
-                + "Richardson does not; \(r.disagreements == 1 ? "it is" : "they are") left inconclusive")
+            out("disagreement: the complex step fails \(r.disagreements) entr\(r.disagreements == 1 ? "y" : "ies") "
+                + "that Richardson does not; \(r.disagreements == 1 ? "it is" : "they are") left inconclusive")
         }
         if r.verdicts.fail > 1 {
             let names = r.failing.prefix(5).map {

@@ -21,7 +21,8 @@ public struct XORNetwork: Equatable, Sendable {
     public init(theta1: Matrix, theta2: Matrix) throws {
         guard theta1.rows == 4, theta1.columns == 3, theta2.rows == 1, theta2.columns == 5 else {
             throw JacobianError.shapeMismatch(
-                "the XOR net needs theta1 4×3 and theta2 1×5, got \(theta1.rows)×\(theta1.columns) and \(theta2.rows)×\(theta2.columns)")
+                "the XOR net needs theta1 4×3 and theta2 1×5, got \(theta1.rows)×\(theta1.columns) "
+                + "and \(theta2.rows)×\(theta2.columns)")
         }
         self.theta1 = theta1
         self.theta2 = theta2

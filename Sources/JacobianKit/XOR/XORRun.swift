@@ -15,7 +15,8 @@ public enum XORWeights {
             file = try JSONDecoder().decode(File.self, from: data)
         } catch {
             throw JacobianError.badFile(
-                "--init file '\(path)' is not a JSON object with \"theta1\" (4 rows of 3 numbers) and \"theta2\" (1 row of 5 numbers).")
+                "--init file '\(path)' is not a JSON object with \"theta1\" (4 rows of 3 numbers) "
+                + "and \"theta2\" (1 row of 5 numbers).")
         }
         guard file.theta1.count == 4, file.theta1.allSatisfy({ $0.count == 3 }),
               file.theta2.count == 1, file.theta2[0].count == 5,
