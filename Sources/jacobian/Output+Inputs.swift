@@ -4,19 +4,7 @@ extension Output {
     /// "x = […]" for a map of one input; for an expression, one line per named input with its columns.
     static func inputs(_ map: any VectorMap, _ x: [Double], random: Bool, seed: UInt64) {
         let note = random ? "  (random, --seed \(seed))" : ""
-        guard let blocks = map.inputBlocks else {
-            line("x = \(vector(x))" + note)
-            return
-        }
-        let columns = blocks.map { b in
-            "\(b.name) (\(b.count == 1 ? "scalar" : b.shape.map(String.init).joined(separator: "x")))"
-                + (b.count == 1 ? " column \(b.offset)" : " columns \(b.offset)–\(b.offset + b.count - 1)")
-        }
-        line("inputs: " + columns.joined(separator: ", ") + note)
-        for b in blocks {
-            let v = Array(x[b.offset..<(b.offset + b.count)])
-            line("\(b.name) = " + (v.count == 1 ? number(v[0], digits: 10) : vector(v)))
-        }
+        TextFormat.inputLines(x, blocks: map.inputBlocks, note: note).forEach { line($0) }
     }
 }
 

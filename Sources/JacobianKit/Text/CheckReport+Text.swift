@@ -18,21 +18,9 @@ extension CheckReport {
         let name = r.layout == .numerator ? "J" : "Jᵀ"
         out("check \(r.map): \(input.space) → \(output.space), \(r.layout.convention)")
         let note = pointNote.map { "  (\($0))" } ?? ""
-        if let blocks = r.inputs {
-            // An expression's named inputs: which columns each one is, then each one's value.
-            out("inputs: " + blocks.map { b in
-                "\(b.name) (\(b.count == 1 ? "scalar" : b.shape.map(String.init).joined(separator: "x")))"
-                    + (b.count == 1 ? " column \(b.offset)" : " columns \(b.offset)–\(b.offset + b.count - 1)")
-            }.joined(separator: ", ") + note)
-            for b in blocks {
-                let v = Array(r.input[b.offset..<(b.offset + b.count)])
-                out("\(b.name) = " + (v.count == 1 ? TextFormat.number(v[0], digits: 10) : TextFormat.vector(v)))
-            }
-        } else {
-            // When a constant is itself called x (rnn's sequence, linear --wrt W), the point is not.
-            let label = r.constants.contains { $0.name == "x" } ? "point" : "x"
-            out("\(label) = \(TextFormat.vector(r.input))" + note)
-        }
+        // When a constant is itself called x (rnn's sequence, linear --wrt W), the point is not.
+        let label = r.constants.contains { $0.name == "x" } ? "point" : "x"
+        lines += TextFormat.inputLines(r.input, blocks: r.inputs, note: note, label: label)
         for c in r.constants { out("\(c.name) = \(TextFormat.vector(c.values))") }
         if let o = r.chainOrder { out("chain: J = \(r.formula), multiplied \(o.explanation(in: r.layout))") }
         out()

@@ -14,18 +14,7 @@ extension HessianReport {
         out("hessian \(map.name): \(map.inputShape.space) → R; H[i][j] = ∂²y/∂x_i∂x_j is symmetric, "
             + "so both layouts write the same matrix")
         let note = pointNote.map { "  (\($0))" } ?? ""
-        if let blocks = map.inputBlocks {
-            out("inputs: " + blocks.map { b in
-                "\(b.name) (\(b.count == 1 ? "scalar" : b.shape.map(String.init).joined(separator: "x")))"
-                    + (b.count == 1 ? " column \(b.offset)" : " columns \(b.offset)–\(b.offset + b.count - 1)")
-            }.joined(separator: ", ") + note)
-            for b in blocks {
-                let v = Array(input[b.offset..<(b.offset + b.count)])
-                out("\(b.name) = " + (v.count == 1 ? TextFormat.number(v[0], digits: 10) : TextFormat.vector(v)))
-            }
-        } else {
-            out("x = \(TextFormat.vector(input))" + note)
-        }
+        lines += TextFormat.inputLines(input, blocks: map.inputBlocks, note: note)
         for c in map.constants { out("\(c.name) = \(TextFormat.vector(c.values))") }
         out("y = \(TextFormat.number(value, digits: 10))")
         out("gradient = \(TextFormat.vector(gradient))")

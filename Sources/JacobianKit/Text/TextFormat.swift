@@ -160,4 +160,19 @@ public enum TextFormat {
         return Array(0..<head) + [nil] + Array((count - tail)..<count)
     }
 
+
+    /// The point as a report states it: "x = […]" (`label` = x) for a map of one input, or for an expression
+    /// "inputs: W (3x4) columns 0–11, …" then one line per named input; `note` ends the first line.
+    public static func inputLines(_ x: [Double], blocks: [InputBlock]?, note: String = "",
+                                  label: String = "x") -> [String] {
+        guard let blocks else { return ["\(label) = \(vector(x))" + note] }
+        let columns = blocks.map { b in
+            "\(b.name) (\(b.count == 1 ? "scalar" : b.shape.map(String.init).joined(separator: "x")))"
+                + (b.count == 1 ? " column \(b.offset)" : " columns \(b.offset)–\(b.offset + b.count - 1)")
+        }
+        return ["inputs: " + columns.joined(separator: ", ") + note] + blocks.map { b in
+            let v = Array(x[b.offset..<(b.offset + b.count)])
+            return "\(b.name) = " + (v.count == 1 ? number(v[0], digits: 10) : vector(v))
+        }
+    }
 }
