@@ -175,7 +175,7 @@ public struct CheckReport: Encodable, Sendable {
     /// "did you return Jᵀ?".
     public var transposeHint: String?
     /// The whole check's verdict: fail if any entry failed, else inconclusive if any was, else pass.
-    public var verdict: Verdict = .pass
+    public var verdict: Verdict { verdicts.overall }
     /// How many entries passed, failed, and could not be decided.
     public var verdicts = VerdictCounts()
     /// The entries that central differences could not decide, re-judged by a more accurate method.

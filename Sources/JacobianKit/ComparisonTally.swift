@@ -72,23 +72,23 @@ struct ComparisonTally {
     }
 }
 
-/// Tallies of row ranges computed on several threads, each written to its own slot.
-final class TallySlots: @unchecked Sendable {
-    private var slots: [ComparisonTally]
+/// Results computed on several threads, each written to its own index under a lock; nil where none was set.
+final class IndexedResults<Value>: @unchecked Sendable {
+    private var items: [Value?]
     private let lock = NSLock()
 
-    init(count: Int) { slots = Array(repeating: ComparisonTally(), count: count) }
+    init(count: Int) { items = Array(repeating: nil, count: count) }
 
-    func set(_ k: Int, _ t: ComparisonTally) {
+    func set(_ k: Int, _ v: Value) {
         lock.lock()
-        slots[k] = t
+        items[k] = v
         lock.unlock()
     }
 
-    /// Every slot merged in order.
-    var merged: ComparisonTally {
-        var t = ComparisonTally()
-        for s in slots { t.merge(s) }
-        return t
+    /// Every slot, in index order.
+    var all: [Value?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
     }
 }

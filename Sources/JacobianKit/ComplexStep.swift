@@ -29,6 +29,17 @@ enum ComplexStep {
         return analytic
     }
 
+    /// Column k of J, Im f(x + ih·e_k)/h, with `base` the point x as complex numbers, and the step h.
+    static func column(_ analytic: ComplexEvaluable, of map: any VectorMap, at base: [ComplexDouble], _ k: Int,
+                       step: StepRule) throws -> (values: [Double], h: Double) {
+        let h = step.step(at: base[k].real, method: .complexStep)
+        var z = base
+        z[k] = ComplexDouble(base[k].real, h)
+        let y = try analytic.complexValue(at: z)
+        try map.checkValueCount(y.count)
+        return (y.map { $0.imaginary / h }, h)
+    }
+
     /// Jᵀ by the complex step (n complex evaluations), or a one-sentence error for maps it cannot take.
     static func transposedJacobian(of map: any VectorMap, at x: [Double],
                                    step: StepRule) throws -> FiniteDifferenceResult {
@@ -36,13 +47,9 @@ enum ComplexStep {
         let n = x.count, m = map.outputShape.count
         let base = x.map { ComplexDouble($0, 0) }
         let r = try ColumnDriver.run(n: n, m: m, x: x, extras: 0) { k, _, write in
-            let h = step.step(at: x[k], method: .complexStep)
-            var z = base
-            z[k] = ComplexDouble(x[k], h)
-            let y = try analytic.complexValue(at: z)
-            try map.checkValueCount(y.count)
-            write(0, y.map { $0.imaginary / h })
-            return h
+            let c = try column(analytic, of: map, at: base, k, step: step)
+            write(0, c.values)
+            return c.h
         }
         return FiniteDifferenceResult(transposed: r.main, steps: r.steps, evaluations: n, errorEstimate: nil,
                                       left: nil, right: nil)

@@ -15,8 +15,9 @@ extension FiniteDifference {
     /// whose probes cannot be evaluated (they leave the domain) is left out of the result.
     static func referenceColumns(of map: any VectorMap, at x: [Double], columns: [Int], method: CheckMethod,
                                  step: StepRule) -> (columns: [Int: ReferenceColumn], evaluations: Int) {
-        let results = ColumnResults(count: columns.count)
+        let results = IndexedResults<ReferenceColumn>(count: columns.count)
         let complex = method == .complexStep ? map as? ComplexEvaluable : nil
+        let base = x.map { ComplexDouble($0, 0) }
         let workers = columns.count * max(map.outputShape.count, 1) >= 20_000
             ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
         let chunk = (columns.count + workers - 1) / max(workers, 1)
@@ -26,14 +27,9 @@ extension FiniteDifference {
                 let k = columns[p]
                 do {
                     if let complex {
-                        var z = x.map { ComplexDouble($0, 0) }
-                        let h = step.step(at: x[k], method: .complexStep)
-                        z[k] = ComplexDouble(x[k], h)
-                        let y = try complex.complexValue(at: z)
-                        try map.checkValueCount(y.count)
-                        let values = y.map { $0.imaginary / h }
+                        let c = try ComplexStep.column(complex, of: map, at: base, k, step: step)
                         // No subtraction: a few ulps of each value, which the judge computes from the value itself.
-                        results.set(p, ReferenceColumn(values: values, bounds: [], h: h))
+                        results.set(p, ReferenceColumn(values: c.values, bounds: [], h: c.h))
                     } else {
                         let t = try richardsonColumn(map, x, &probe, k, step: step)
                         // The tableau's estimate, doubled: it is the last extrapolation's change, not a bound.
@@ -46,27 +42,7 @@ extension FiniteDifference {
         }
         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         var out: [Int: ReferenceColumn] = [:]
-        for (p, k) in columns.enumerated() { if let c = results.get(p) { out[k] = c } }
+        for (p, c) in results.all.enumerated() { if let c { out[columns[p]] = c } }
         return (out, columns.count * (complex != nil ? 1 : 6))
-    }
-}
-
-/// Results of the re-evaluated columns, written by several workers.
-private final class ColumnResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [FiniteDifference.ReferenceColumn?]
-
-    init(count: Int) { items = Array(repeating: nil, count: count) }
-
-    func set(_ p: Int, _ c: FiniteDifference.ReferenceColumn) {
-        lock.lock()
-        items[p] = c
-        lock.unlock()
-    }
-
-    func get(_ p: Int) -> FiniteDifference.ReferenceColumn? {
-        lock.lock()
-        defer { lock.unlock() }
-        return items[p]
     }
 }

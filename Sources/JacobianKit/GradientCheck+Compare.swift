@@ -22,19 +22,14 @@ extension GradientCheck {
                 if keepGrid { grid[j * m + i] = v }
             }
         } else {
-            let slots = TallySlots(count: workers), chunk = (n + workers - 1) / workers
+            let slots = IndexedResults<ComparisonTally>(count: workers), chunk = (n + workers - 1) / workers
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let rows = min(n, w * chunk)..<min(n, (w + 1) * chunk)
                 slots.set(w, Self.tally(rows: rows, analyticStored, fd.storage, extras, judge,
                                         provisional) { _, _, _ in })
             }
-            t = slots.merged
+            t = slots.all.reduce(into: ComparisonTally()) { $0.merge($1 ?? ComparisonTally()) }
         }
-        let counts = t.counts, maxAbs = t.maxAbs, maxRel = t.maxRel
-        let worstFail = t.worstFail, worstPass = t.worstPass, worstOpen = t.worstOpen
-        let failing = t.failing, undecided = t.undecided, kinks = t.kinks
-        let undecidedEscalated = t.undecidedEscalated, undecidedColumns = t.undecidedColumns
-        let undecidedEntries = t.undecidedEntries
         // Stored (j, i) is (input, output); the view puts it at (row, column) in `layout`.
         func entry(_ j: Int, _ i: Int, verdict: Verdict) -> CheckEntry {
             let (row, column) = fd.isTransposed ? (i, j) : (j, i)
@@ -48,9 +43,9 @@ extension GradientCheck {
                               method: judge.method(ofInput: j))
         }
         let worst: CheckEntry?
-        if let w = worstFail { worst = entry(w.j, w.i, verdict: .fail) }
-        else if let w = worstPass { worst = entry(w.j, w.i, verdict: .pass) }
-        else if let w = worstOpen { worst = entry(w.j, w.i, verdict: .inconclusive) }
+        if let w = t.worstFail { worst = entry(w.j, w.i, verdict: .fail) }
+        else if let w = t.worstPass { worst = entry(w.j, w.i, verdict: .pass) }
+        else if let w = t.worstOpen { worst = entry(w.j, w.i, verdict: .inconclusive) }
         else { worst = nil }
         var report = CheckReport(
             map: map.name, layout: layout, inputShape: map.inputShape.dimensions,
@@ -58,19 +53,18 @@ extension GradientCheck {
             analytic: a, finiteDifferences: fd, structure: "", formula: map.formula, chainOrder: nil,
             step: StepSummary(rule: step.description(for: method), min: 0, max: 0), tolerance: tolerance,
             evaluations: 0,
-            maxAbsoluteError: maxAbs, maxRelativeError: maxRel, worst: worst, mismatches: counts.fail,
-            total: n * m, passed: counts.overall == .pass, blame: nil)
-        report.verdict = counts.overall
-        report.verdicts = counts
-        report.failing = failing.map { entry($0.j, $0.i, verdict: .fail) }
-        report.undecided = undecided.map { entry($0.j, $0.i, verdict: .inconclusive) }
+            maxAbsoluteError: t.maxAbs, maxRelativeError: t.maxRel, worst: worst, mismatches: t.counts.fail,
+            total: n * m, passed: t.counts.overall == .pass, blame: nil)
+        report.verdicts = t.counts
+        report.failing = t.failing.map { entry($0.j, $0.i, verdict: .fail) }
+        report.undecided = t.undecided.map { entry($0.j, $0.i, verdict: .inconclusive) }
         report.verdictGrid = keepGrid ? grid : nil
-        report.undecidedInEscalatedColumns = undecidedEscalated
-        report.undecidedColumns = undecidedColumns
-        report.undecidedEntries = undecidedEntries
+        report.undecidedInEscalatedColumns = t.undecidedEscalated
+        report.undecidedColumns = t.undecidedColumns
+        report.undecidedEntries = t.undecidedEntries
         report.failedEscalatedColumns = t.failedEscalatedColumns
         report.disagreements = t.disagreements
-        report.kinks = kinks.map { k in
+        report.kinks = t.kinks.map { k in
             let (row, column) = fd.isTransposed ? (k.i, k.j) : (k.j, k.i)
             return KinkEntry(row: row, column: column, output: k.i, input: k.j, left: k.left, right: k.right,
                              analytic: k.analytic, inside: k.inside)
